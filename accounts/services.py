@@ -1,0 +1,136 @@
+"""Every write to users and roles. Each function is one transaction."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from accounts.exceptions import LastAdmin, LastRole, RoleAlreadyAssigned, RoleNotHeld
+from accounts.models import Role, User
+from petshop.exceptions import InvalidInput
+
+
+def _apply_roles(user: User, roles: set[str]) -> None:
+    user.is_customer = Role.CUSTOMER in roles
+    # Holding `admin` is what gives access to the Django admin, with every permission.
+    user.is_staff = user.is_superuser = Role.ADMIN in roles
+
+
+@transaction.atomic
+def user_register(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+) -> User:
+    """A new user is always a customer, whatever the request asked for."""
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        is_customer=True,
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, **fields) -> User:
+    allowed = {"username", "email", "first_name", "last_name", "phone"}
+    for name, value in fields.items():
+        if name in allowed:
+            setattr(user, name, value)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """The account can no longer log in or use its tokens; its history stays."""
+    if user.is_active and user.is_staff:
+        _guard_last_admin(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _blacklist_tokens(user)
+    return user
+
+
+def _blacklist_tokens(user: User) -> None:
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def user_set_password(
+    *, user: User, new_password: str, current_password: str | None = None, check_current: bool = True
+) -> User:
+    if check_current and not user.check_password(current_password or ""):
+        raise InvalidInput("The current password is wrong.", field="current_password")
+    validate_password(new_password, user=user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _guard_last_admin(user: User) -> None:
+    """Refuse to leave the shop without an active admin. Locks the admin rows so two
+    admins cannot demote each other at the same moment."""
+    admins = list(
+        User.objects.select_for_update().filter(is_staff=True, is_active=True).order_by("pk")
+    )
+    if [a.pk for a in admins] == [user.pk]:
+        raise LastAdmin()
+
+
+@transaction.atomic
+def user_role_add(*, user: User, role: str) -> User:
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}.", field="role")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    held = set(user.roles)
+    if role in held:
+        raise RoleAlreadyAssigned()
+    _apply_roles(user, held | {role})
+    user.save(update_fields=["is_customer", "is_staff", "is_superuser"])
+    return user
+
+
+@transaction.atomic
+def user_role_remove(*, user: User, role: str) -> User:
+    if role not in Role.values:
+        raise RoleNotHeld(f"Unknown role {role!r}.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    held = set(user.roles)
+    if role not in held:
+        raise RoleNotHeld()
+    if held == {role}:
+        raise LastRole()
+    if role == Role.ADMIN and user.is_active:
+        _guard_last_admin(user)
+    _apply_roles(user, held - {role})
+    user.save(update_fields=["is_customer", "is_staff", "is_superuser"])
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: set[str]) -> User:
+    """Set the whole set of roles at once (the Django admin's user form)."""
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="roles")
+    if not roles:
+        raise LastRole()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if Role.ADMIN in user.roles and Role.ADMIN not in roles and user.is_active:
+        _guard_last_admin(user)
+    _apply_roles(user, set(roles))
+    user.save(update_fields=["is_customer", "is_staff", "is_superuser"])
+    return user

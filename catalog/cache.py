@@ -1,0 +1,63 @@
+"""Catalog read cache that cannot serve stale data.
+
+Every cached catalog entry's key carries the current *catalog version*. Any write to
+the catalog (products, stock, categories, pet types) bumps the version after its
+transaction commits, so every older entry becomes unreachable at once and simply
+expires (TTL: ``CACHE_TTL``). Nothing has to find and delete old keys.
+
+If the cache backend is down (django-redis with IGNORE_EXCEPTIONS), reads miss and
+fall through to the database; nothing raises.
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "catalog:version"
+_MISSING = object()
+
+
+def catalog_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh (or flushed) cache starts from the clock, never from a number that an
+        # earlier generation of entries could still be stored under.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY) or time.time_ns()
+    return version
+
+
+def catalog_key(namespace: str, *parts: Any) -> str:
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    return f"catalog:{catalog_version()}:{namespace}:{digest}"
+
+
+def cached(namespace: str, parts: tuple, compute: Callable[[], Any], ttl: int | None = None) -> Any:
+    key = catalog_key(namespace, *parts)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, ttl if ttl is not None else settings.CACHE_TTL)
+    return value
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (fresh or flushed cache): start one
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # pragma: no cover - backend down; entries expire by TTL
+        logger.warning("could not bump the catalog cache version", exc_info=True)
+
+
+def invalidate_catalog() -> None:
+    """Call from every catalog write; takes effect when the transaction commits."""
+    transaction.on_commit(_bump)

@@ -1,0 +1,77 @@
+"""Fixtures every app's tests share."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
+from catalog.tests.factories import ProductFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    # A fast hasher for tests (production uses Argon2), and a clean cache per test so
+    # throttles and cached catalog pages never leak from one test into another.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory()
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def _client_for(user) -> APIClient:
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def customer_client(customer):
+    return _client_for(customer)
+
+
+@pytest.fixture
+def other_client(other_customer):
+    return _client_for(other_customer)
+
+
+@pytest.fixture
+def admin_client_api(admin_user):
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)`: an API client authenticated with a fresh JWT for that user."""
+    return _client_for

@@ -1,0 +1,40 @@
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("health check: database unreachable")
+        connection.close_if_unusable_or_obsolete()
+        return False
+
+
+def _cache_ok() -> bool:
+    try:
+        cache.set("healthz", "ok", 5)
+        return cache.get("healthz") == "ok"
+    except Exception:
+        logger.warning("health check: cache down", exc_info=True)
+        return False
+
+
+@never_cache
+def healthz(request):
+    database = _database_ok()
+    body = {
+        "status": "ok" if database else "unavailable",
+        "database": "ok" if database else "down",
+        "cache": "ok" if _cache_ok() else "down",
+    }
+    return JsonResponse(body, status=200 if database else 503)

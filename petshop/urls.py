@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from petshop.health import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("petshop.api.urls")),
+    path("healthz", healthz, name="healthz"),
+    # The storefront: each app serves its own pages.
+    path("account/", include("accounts.urls")),
+    path("", include("sales.urls")),
+    path("", include("returns.urls")),
+    path("", include("catalog.urls")),
+]
+
+handler404 = "petshop.views.page_not_found"
+handler500 = "petshop.views.server_error"

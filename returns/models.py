@@ -1,0 +1,124 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from petshop.exceptions import InvalidTransition
+from sales.models import Order, OrderLine
+
+MAX_RETURN_ITEMS = 50
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    PROCESSED = "processed", "Processed"
+    REJECTED = "rejected", "Rejected"
+
+
+# The return state machine, in one table.
+RETURN_TRANSITIONS: dict[str, set[str]] = {
+    ReturnStatus.REQUESTED: {ReturnStatus.APPROVED, ReturnStatus.REJECTED},
+    ReturnStatus.APPROVED: {ReturnStatus.PROCESSED},
+    ReturnStatus.PROCESSED: set(),
+    ReturnStatus.REJECTED: set(),
+}
+
+
+class ReturnQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self if user.is_shop_admin else self.filter(order__user=user)
+
+    def with_details(self):
+        return self.select_related("order").prefetch_related(
+            models.Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
+        )
+
+    def claiming(self):
+        """Returns that hold on to their quantities (all but rejected ones)."""
+        return self.exclude(status=ReturnStatus.REJECTED)
+
+
+class Return(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    status = models.CharField(
+        max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
+    )
+    admin_notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="return_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReturnStatus.values), name="return_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"Return #{self.pk} of {self.order}"
+
+    @property
+    def user_id(self) -> int:
+        return self.order.user_id
+
+    @property
+    def refund_total(self) -> Decimal:
+        return sum((line.refund_amount for line in self.lines.all()), start=Decimal("0.00"))
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in RETURN_TRANSITIONS.get(self.status, set())
+
+    def transition_to(self, status: str) -> None:
+        """The only place a return's status changes."""
+        if not self.can_transition_to(status):
+            raise InvalidTransition(
+                f"A return cannot go from {self.status} to {status}.",
+                from_status=self.status,
+                to_status=status,
+            )
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+
+
+class ReturnLine(models.Model):
+    """A quantity of one order line sent back. Name and price paid come from the order
+    line (frozen at checkout), so the refund can never follow the current price."""
+
+    return_request = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="return_lines")
+    quantity = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_request", "order_line"], name="return_line_one_per_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1) & Q(quantity__lte=50),
+                name="return_line_quantity_range",
+            ),
+        ]
+
+    @property
+    def product_id(self) -> int:
+        return self.order_line.product_id
+
+    @property
+    def name(self) -> str:
+        return self.order_line.name
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.order_line.unit_price
+
+    @property
+    def refund_amount(self) -> Decimal:
+        return self.unit_price * self.quantity

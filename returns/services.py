@@ -1,0 +1,143 @@
+"""Every write to returns: request, edit, approve / reject / process, withdraw."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from catalog.services import stock_release
+from returns.exceptions import (
+    InvalidInput,
+    InvalidTransition,
+    OrderNotDelivered,
+    ReturnQuantityExceeded,
+    ReturnWindowClosed,
+)
+from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
+from sales.models import Order, OrderStatus
+from sales.services import invoice_credit
+
+
+def _check_returnable(order: Order) -> None:
+    if order.status != OrderStatus.DELIVERED or order.delivered_at is None:
+        raise OrderNotDelivered()
+    window = timedelta(days=settings.RETURN_WINDOW_DAYS)
+    if timezone.now() - order.delivered_at > window:
+        raise ReturnWindowClosed(
+            f"Returns are accepted up to {settings.RETURN_WINDOW_DAYS} days after delivery."
+        )
+
+
+def _build_lines(order: Order, items: list[dict], exclude: Return | None = None) -> list[ReturnLine]:
+    """Check `items` ([{product_id, quantity, reason}]) against the order and against
+    what its other non-rejected returns already claim; build the unsaved lines."""
+    if not 1 <= len(items) <= MAX_RETURN_ITEMS:
+        raise InvalidInput(f"A return has 1 to {MAX_RETURN_ITEMS} items.", field="items")
+    ids = [item["product_id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("A product appears more than once.", field="items")
+    order_lines = {line.product_id: line for line in order.lines.all()}
+    foreign = [pid for pid in ids if pid not in order_lines]
+    if foreign:
+        raise InvalidInput(
+            "Only products of this order can be returned.", field="items", product_ids=foreign
+        )
+    claims = ReturnLine.objects.filter(return_request__order=order).exclude(
+        return_request__status=ReturnStatus.REJECTED
+    )
+    if exclude is not None:
+        claims = claims.exclude(return_request=exclude)
+    claimed = dict(
+        claims.values("order_line__product_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line__product_id", "total")
+    )
+    lines, exceeded = [], []
+    for item in items:
+        line = order_lines[item["product_id"]]
+        reason = (item.get("reason") or "").strip()
+        if not 1 <= len(reason) <= 500:
+            raise InvalidInput("Each item needs a reason of 1 to 500 characters.", field="reason")
+        returnable = line.quantity - claimed.get(line.product_id, 0)
+        if not 1 <= item["quantity"] <= returnable:
+            if item["quantity"] < 1:
+                raise InvalidInput("Quantity must be at least 1.", field="quantity")
+            exceeded.append(
+                {"product_id": line.product_id, "requested": item["quantity"], "returnable": returnable}
+            )
+        lines.append(ReturnLine(order_line=line, quantity=item["quantity"], reason=reason))
+    if exceeded:
+        raise ReturnQuantityExceeded(items=exceeded)
+    return lines
+
+
+@transaction.atomic
+def return_request(*, order: Order, items: list[dict]) -> Return:
+    # Lock the order: two requests at once cannot both claim the same quantities.
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_returnable(order)
+    lines = _build_lines(order, items)
+    ret = Return.objects.create(order=order)
+    for line in lines:
+        line.return_request = ret
+    ReturnLine.objects.bulk_create(lines)
+    return ret
+
+
+def _lock(ret: Return) -> Return:
+    return Return.objects.select_for_update().select_related("order").get(pk=ret.pk)
+
+
+@transaction.atomic
+def return_update(
+    *, return_request: Return, items: list[dict] | None = None, admin_notes: str | None = None
+) -> Return:
+    Order.objects.select_for_update().get(pk=return_request.order_id)
+    ret = _lock(return_request)
+    if ret.status != ReturnStatus.REQUESTED:
+        raise InvalidTransition("Only a requested return can be edited.", from_status=ret.status)
+    if items is not None:
+        _check_returnable(ret.order)
+        lines = _build_lines(ret.order, items, exclude=ret)
+        ret.lines.all().delete()
+        for line in lines:
+            line.return_request = ret
+        ReturnLine.objects.bulk_create(lines)
+    if admin_notes is not None:
+        ret.admin_notes = admin_notes
+    ret.save(update_fields=["admin_notes", "updated_at"])
+    return ret
+
+
+@transaction.atomic
+def return_set_status(*, return_request: Return, status: str, admin_notes: str | None = None) -> Return:
+    """Approve, reject or process. Processing puts the quantities back into stock and
+    credits the refund against the order's invoice."""
+    ret = _lock(return_request)
+    if status not in ReturnStatus.values:
+        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    if admin_notes is not None:
+        ret.admin_notes = admin_notes
+        ret.save(update_fields=["admin_notes", "updated_at"])
+    ret.transition_to(status)
+    if status == ReturnStatus.PROCESSED:
+        lines = list(ret.lines.select_related("order_line"))
+        stock_release(quantities={line.product_id: line.quantity for line in lines})
+        invoice_credit(order=ret.order, amount=sum(line.refund_amount for line in lines))
+        ret.processed_at = timezone.now()
+        ret.save(update_fields=["processed_at"])
+    return ret
+
+
+@transaction.atomic
+def return_delete(*, return_request: Return, by) -> None:
+    """The owner withdraws a requested return; staff may also delete a rejected one."""
+    ret = _lock(return_request)
+    allowed = {ReturnStatus.REQUESTED, ReturnStatus.REJECTED} if by.is_shop_admin else {ReturnStatus.REQUESTED}
+    if ret.status not in allowed:
+        raise InvalidTransition(
+            f"A return that is {ret.status} can no longer be withdrawn.", from_status=ret.status
+        )
+    ret.delete()

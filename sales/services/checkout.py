@@ -1,0 +1,124 @@
+"""Checkout: a cart (or "buy now" lines) becomes an order with its invoice, all or nothing."""
+
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog.services import stock_reserve
+from sales.exceptions import CartEmpty, IdempotencyKeyReused
+from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
+from sales.services.cart import check_line_shapes
+from sales.services.invoices import invoice_issue
+
+
+def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
+    body = {
+        "shipping_address": shipping_address,
+        "items": sorted((i["product_id"], i["quantity"]) for i in items) if items is not None else None,
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(*, user, key: str, fingerprint: str) -> Order | None:
+    """The order a live key already produced, or None if the key is new (or expired)."""
+    record = CheckoutKey.objects.filter(user=user, key=key).first()
+    if record is None:
+        return None
+    if record.created_at < timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS):
+        record.delete()
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return record.order
+
+
+def order_place(
+    *,
+    user,
+    shipping_address: str,
+    items: list[dict] | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Order, bool]:
+    """Place an order from the user's cart, or from `items` ("buy now", cart untouched).
+
+    One transaction: stock taken for every line (or nothing, with every short line
+    reported), prices frozen, total computed here, invoice issued, cart emptied.
+    Returns (order, created); with a known `idempotency_key`, the first order and False.
+    """
+    fingerprint = _fingerprint(shipping_address, items)
+    if idempotency_key:
+        existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            key_record = None
+            if idempotency_key:
+                # A concurrent request with the same key blocks here on the unique index
+                # until the first commits, then fails and replays below.
+                key_record = CheckoutKey.objects.create(
+                    user=user, key=idempotency_key, fingerprint=fingerprint
+                )
+            order = _place(user=user, shipping_address=shipping_address, items=items)
+            if key_record is not None:
+                key_record.order = order
+                key_record.save(update_fields=["order"])
+            return order, True
+    except IntegrityError:
+        if idempotency_key:
+            existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+            if existing is not None:
+                return existing, False
+        raise
+
+
+def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
+    cart = None
+    if items is None:
+        cart = Cart.objects.filter(user=user).first()
+        items = (
+            [{"product_id": l.product_id, "quantity": l.quantity} for l in cart.lines.all()]
+            if cart
+            else []
+        )
+    if not items:
+        raise CartEmpty()
+    check_line_shapes(items)
+    quantities = {i["product_id"]: i["quantity"] for i in items}
+    products = stock_reserve(quantities=quantities)  # locks, checks, decrements
+
+    lines = [
+        OrderLine(
+            product=products[pid],
+            name=products[pid].name,
+            sku=products[pid].sku,
+            unit_price=products[pid].price,
+            quantity=quantity,
+        )
+        for pid, quantity in sorted(quantities.items())
+    ]
+    order = Order.objects.create(
+        number=_order_number(),
+        user=user,
+        status=OrderStatus.PENDING,
+        total=sum((line.line_total for line in lines), start=0),
+        shipping_address=shipping_address,
+    )
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PENDING, by=user)
+    invoice_issue(order=order)
+    if cart is not None:
+        cart.lines.all().delete()
+    return order
+
+
+def _order_number() -> str:
+    # Random and unique (the column's constraint guards it); not guessable from others'.
+    return f"PS-{timezone.now():%y%m}-{secrets.token_hex(4).upper()}"

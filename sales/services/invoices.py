@@ -1,0 +1,133 @@
+"""Invoices: issuing with sequential numbers, status changes, credits from refunds."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from petshop.exceptions import InvalidInput
+from sales.exceptions import InvalidTransition, InvoiceExists
+from sales.models import (
+    INVOICE_TRANSITIONS,
+    Invoice,
+    InvoiceSequence,
+    InvoiceStatus,
+    Order,
+    OrderStatus,
+)
+
+
+def _next_invoice_number(year: int) -> str:
+    """Sequential per year. The counter row is locked by the UPDATE until the
+    transaction ends, so concurrent checkouts get distinct, gapless numbers."""
+    InvoiceSequence.objects.get_or_create(year=year)
+    InvoiceSequence.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    number = InvoiceSequence.objects.values_list("last_number", flat=True).get(year=year)
+    return f"INV-{year}-{number:06d}"
+
+
+@transaction.atomic
+def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
+    if order.status == OrderStatus.CANCELLED:
+        raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
+    # Lock the order so two staff issuing at once cannot both pass the check below.
+    Order.objects.select_for_update().get(pk=order.pk)
+    if Invoice.objects.live().filter(order=order).exists():
+        raise InvoiceExists()
+    issued_at = timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    due_date = due_date or Invoice.default_due_date(issued_on)
+    if due_date < issued_on:
+        raise InvalidInput("The due date cannot be before the issue date.", field="due_date")
+    return Invoice.objects.create(
+        number=_next_invoice_number(issued_on.year),
+        order=order,
+        total=order.total,
+        issued_at=issued_at,
+        due_date=due_date,
+    )
+
+
+def _lock(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().get(pk=invoice.pk)
+
+
+@transaction.atomic
+def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
+    invoice = _lock(invoice)
+    if "due_date" in fields:
+        if fields["due_date"] < timezone.localdate(invoice.issued_at):
+            raise InvalidInput("The due date cannot be before the issue date.", field="due_date")
+        invoice.due_date = fields["due_date"]
+    if "notes" in fields:
+        invoice.notes = fields["notes"]
+    invoice.save(update_fields=["due_date", "notes"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str = "") -> Invoice:
+    invoice = _lock(invoice)
+    if status not in InvoiceStatus.values:
+        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    invoice.transition_to(status)
+    changed = ["payment_reference"]
+    if payment_reference:
+        invoice.payment_reference = payment_reference
+    if status == InvoiceStatus.REFUNDED:
+        invoice.amount_refunded = invoice.total
+        changed.append("amount_refunded")
+    invoice.save(update_fields=changed)
+    return invoice
+
+
+@transaction.atomic
+def invoice_delete(*, invoice: Invoice) -> None:
+    invoice = _lock(invoice)
+    if invoice.status != InvoiceStatus.CANCELLED:
+        raise InvalidTransition("Only a cancelled invoice can be deleted.", from_status=invoice.status)
+    invoice.delete()
+
+
+def invoice_void_for_cancelled_order(*, order: Order) -> None:
+    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid."""
+    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+    if invoice is None:
+        return
+    if invoice.status == InvoiceStatus.PAID:
+        invoice.transition_to(InvoiceStatus.REFUNDED)
+        invoice.amount_refunded = invoice.total
+        invoice.save(update_fields=["amount_refunded"])
+    elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
+        invoice.transition_to(InvoiceStatus.CANCELLED)
+
+
+@transaction.atomic
+def invoice_credit(*, order: Order, amount: Decimal) -> Invoice | None:
+    """A processed return's refund, credited against the order's live invoice. Once the
+    whole total is credited the invoice is `refunded` if it was paid, `cancelled` if not."""
+    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+    if invoice is None:
+        return None
+    invoice.amount_refunded = min(invoice.total, invoice.amount_refunded + amount)
+    invoice.save(update_fields=["amount_refunded"])
+    if invoice.amount_refunded >= invoice.total:
+        if invoice.status == InvoiceStatus.PAID:
+            invoice.transition_to(InvoiceStatus.REFUNDED)
+        elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
+            invoice.transition_to(InvoiceStatus.CANCELLED)
+    return invoice
+
+
+@transaction.atomic
+def invoices_mark_overdue(*, today: date | None = None) -> int:
+    """The daily job: pending invoices past their due date become overdue. Safe to run
+    twice (the second run finds nothing). Returns how many changed."""
+    today = today or timezone.localdate()
+    # A bulk form of Invoice.transition_to: only statuses the table lets become overdue.
+    movable = [s for s, targets in INVOICE_TRANSITIONS.items() if InvoiceStatus.OVERDUE in targets]
+    return Invoice.objects.filter(status__in=movable, due_date__lt=today).update(
+        status=InvoiceStatus.OVERDUE
+    )

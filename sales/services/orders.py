@@ -1,0 +1,73 @@
+"""Order status changes after checkout: who may make which move, and what it sets off.
+The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
+
+from django.db import transaction
+
+from catalog.services import stock_release
+from sales.exceptions import InvalidTransition
+from sales.models import Order, OrderStatus
+from sales.services.invoices import invoice_void_for_cancelled_order
+
+CUSTOMER_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED}
+ADMIN_CANCELLABLE = CUSTOMER_CANCELLABLE | {OrderStatus.PROCESSING}
+ADDRESS_EDITABLE_BY_CUSTOMER = {OrderStatus.PENDING}
+ADDRESS_EDITABLE_BY_ADMIN = {OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING}
+
+
+def _lock(order: Order) -> Order:
+    # Every status change starts by locking the order row, so two racing changes
+    # (a cancel and a ship) run one after the other and the second sees the first.
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by) -> Order:
+    """Cancel: every line's quantity goes back into stock; the invoice is cancelled if
+    unpaid, refunded in full if paid."""
+    order = _lock(order)
+    allowed = ADMIN_CANCELLABLE if by is not None and by.is_shop_admin else CUSTOMER_CANCELLABLE
+    if order.status not in allowed:
+        raise InvalidTransition(
+            f"An order that is {order.status} can no longer be cancelled.",
+            from_status=order.status,
+            to_status=OrderStatus.CANCELLED,
+        )
+    order.transition_to(OrderStatus.CANCELLED, by=by)
+    stock_release(quantities={line.product_id: line.quantity for line in order.lines.all()})
+    invoice_void_for_cancelled_order(order=order)
+    return order
+
+
+@transaction.atomic
+def order_set_status(*, order: Order, status: str, by) -> Order:
+    """Staff move an order along the chain (skipping ahead allowed); `cancelled` acts as
+    a cancellation."""
+    if status == OrderStatus.CANCELLED:
+        return order_cancel(order=order, by=by)
+    order = _lock(order)
+    order.transition_to(status, by=by)
+    return order
+
+
+@transaction.atomic
+def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
+    order = _lock(order)
+    editable = ADDRESS_EDITABLE_BY_ADMIN if by.is_shop_admin else ADDRESS_EDITABLE_BY_CUSTOMER
+    if order.status not in editable:
+        raise InvalidTransition(
+            f"The shipping address of an order that is {order.status} can no longer change.",
+            from_status=order.status,
+        )
+    order.shipping_address = shipping_address
+    order.save(update_fields=["shipping_address", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_delete(*, order: Order) -> None:
+    """Only a cancelled order may be deleted (with its invoices and returns)."""
+    order = _lock(order)
+    if order.status != OrderStatus.CANCELLED:
+        raise InvalidTransition("Only a cancelled order can be deleted.", from_status=order.status)
+    order.invoices.all().delete()
+    order.delete()  # its lines, history and returns go with it
