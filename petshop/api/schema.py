@@ -1,0 +1,70 @@
+"""OpenAPI pieces every API module shares: the error shapes of API.md and a helper that
+declares them on an endpoint, so a generated client (and schemathesis) knows them.
+
+    @extend_schema(responses={200: OrderSerializer, **error_responses(400, 401, 404, 409)})
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """`{"detail": "..."}` (401, 403, 404, 405, 429, 503), with a `code` where one applies."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """400: DRF's `{"field": ["message", ...]}`, or `{"detail", "code", ...}` for input a
+    service refuses. Every property is optional: the object names the fields at fault."""
+
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class ShortLineSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    requested = serializers.IntegerField()
+    available = serializers.IntegerField(required=False)
+    returnable = serializers.IntegerField(required=False)
+
+
+class ConflictErrorSerializer(serializers.Serializer):
+    """409: `{"detail", "code", ...extra}`; `code` is part of the contract (API.md)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    items = ShortLineSerializer(many=True, required=False)
+    from_status = serializers.CharField(required=False)
+    to_status = serializers.CharField(required=False)
+    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+_ERRORS = {
+    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input."),
+    401: OpenApiResponse(ErrorSerializer, description="No or bad credentials."),
+    403: OpenApiResponse(ErrorSerializer, description="Authenticated but not allowed."),
+    404: OpenApiResponse(ErrorSerializer, description="Not found, or another customer's."),
+    409: OpenApiResponse(ConflictErrorSerializer, description="Conflicts with the current state."),
+    429: OpenApiResponse(ErrorSerializer, description="Throttled; see Retry-After."),
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The documented error responses for `statuses` (each one of 400, 401, 403, 404, 409, 429)."""
+    return {status: _ERRORS[status] for status in statuses}
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (a UUID). The same key from the same user within 24 hours returns "
+        "the first order and changes nothing; reused with a different body → 409 "
+        "idempotency_key_reused."
+    ),
+)
