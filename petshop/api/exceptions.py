@@ -1,7 +1,10 @@
 import logging
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.serializers import as_serializer_error
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -14,6 +17,13 @@ def api_exception_handler(exc, context):
     """DRF's handler, plus domain errors as `{detail, code, ...}` and no 500 ever leaking."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        # A model's full_clean() inside a service (e.g. a generated slug that collides):
+        # the caller's input was refused, so a 400 in DRF's field shape, never a 500.
+        detail = as_serializer_error(exc)
+        if "__all__" in detail:
+            detail["non_field_errors"] = detail.pop("__all__")
+        exc = ValidationError(detail)
     response = exception_handler(exc, context)
     if response is not None:
         return response
