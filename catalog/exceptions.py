@@ -6,6 +6,11 @@ class CategoryInUse(DomainError):
     default_detail = "The category is still used by a product."
 
 
+class PetTypeInUse(DomainError):
+    code = "pet_type_in_use"
+    default_detail = "The pet type is still used by a product."
+
+
 class InsufficientStock(DomainError):
     """`items`: one `{product_id, requested, available}` per short line."""
 

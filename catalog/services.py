@@ -9,9 +9,10 @@ from django.db.models import Case, F, ProtectedError, When
 from django.utils.text import slugify
 
 from catalog.cache import invalidate_catalog
-from catalog.exceptions import CategoryInUse, InsufficientStock, ProductUnavailable
+from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.models import Category, PetType, Product
 from catalog.signals import products_withdrawn
+from petshop.exceptions import InvalidInput
 
 PRODUCT_FIELDS = {
     "sku",
@@ -119,19 +120,31 @@ def pet_type_save(*, pet_type: PetType) -> PetType:
     return pet_type
 
 
+@transaction.atomic
+def pet_type_delete(*, pet_type: PetType) -> None:
+    if pet_type.products.exists():
+        raise PetTypeInUse()
+    pet_type.delete()
+    invalidate_catalog()
+
+
 def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
     """Take `quantities` ({product_id: n}) out of stock, all or nothing.
 
     Must run inside the caller's transaction. Rows are locked in primary-key order (so
     concurrent checkouts cannot deadlock), checked, then decremented in one UPDATE; the
-    `stock >= 0` constraint is the last guard. Raises ProductUnavailable or
-    InsufficientStock (listing every short line) and changes nothing then.
+    `stock >= 0` constraint is the last guard. Raises InvalidInput (unknown product),
+    ProductUnavailable (inactive) or InsufficientStock (listing every short line) and
+    changes nothing then.
     """
     ids = sorted(quantities)
     products = {
         p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
-    unavailable = [pid for pid in ids if pid not in products or not products[pid].is_active]
+    unknown = [pid for pid in ids if pid not in products]
+    if unknown:
+        raise InvalidInput("Unknown product.", field="product_id", product_ids=unknown)
+    unavailable = [pid for pid in ids if not products[pid].is_active]
     if unavailable:
         raise ProductUnavailable(
             "Some products are no longer available.", product_ids=unavailable
