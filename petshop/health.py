@@ -38,3 +38,9 @@ def healthz(request):
         "cache": "ok" if _cache_ok() else "down",
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+def live(request):
+    """Liveness: the process answers, touching neither database nor cache. Also the
+    benchmark's ceiling (the cheapest JSON response Django can give on this machine)."""
+    return JsonResponse({"status": "ok"})

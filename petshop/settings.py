@@ -101,7 +101,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache: in-process by default, Redis (django-redis) through REDIS_URL ---
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_TTL = env.int("CACHE_TTL", default=300)
-if REDIS_URL:
+# CACHE_BACKEND=dummy turns caching off altogether (the benchmark's "cache off" rows).
+CACHE_BACKEND = env.str("CACHE_BACKEND", default="")
+if CACHE_BACKEND == "dummy":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -221,7 +225,7 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 # /healthz is probed over plain HTTP by load balancers.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
 
 # --- Logging: one structured line per event on stdout, with request id and user ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

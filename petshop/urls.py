@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from petshop.health import healthz
+from petshop.health import healthz, live
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("petshop.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
     # The storefront: each app serves its own pages.
     path("account/", include("accounts.urls")),
     path("", include("sales.urls")),
