@@ -49,7 +49,10 @@ def _check_stock(product: Product, quantity: int) -> None:
         )
 
 
-def _touch(cart: Cart) -> None:
+def _lock(cart: Cart) -> None:
+    """Touch the cart first thing in every write: the UPDATE also locks the cart row until
+    the transaction ends, so writes to one cart (and a checkout emptying it) run one
+    after the other and none is lost."""
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
 
 
@@ -57,6 +60,7 @@ def _touch(cart: Cart) -> None:
 def cart_add(*, cart: Cart, product_id: int, quantity: int = 1) -> CartLine:
     """Add `quantity` of a product, on top of what the cart already holds."""
     _check_quantity(quantity)
+    _lock(cart)
     product = _sellable_products([product_id])[product_id]
     line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
     new_quantity = quantity + (line.quantity if line else 0)
@@ -69,13 +73,13 @@ def cart_add(*, cart: Cart, product_id: int, quantity: int = 1) -> CartLine:
     else:
         line.quantity = new_quantity
         line.save(update_fields=["quantity"])
-    _touch(cart)
     return line
 
 
 @transaction.atomic
 def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> CartLine | None:
     """Set a line's quantity; 0 removes the line. Not in the cart → NotInCart."""
+    _lock(cart)
     line = CartLine.objects.select_for_update().select_related("product").filter(
         cart=cart, product_id=product_id
     ).first()
@@ -83,28 +87,28 @@ def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> CartLine
         raise NotInCart()
     if quantity == 0:
         line.delete()
-        _touch(cart)
         return None
     _check_quantity(quantity)
+    if not line.product.is_active:
+        raise InvalidInput("Unknown or unavailable product.", field="product_id", product_ids=[product_id])
     _check_stock(line.product, quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
-    _touch(cart)
     return line
 
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, product_id: int) -> None:
+    _lock(cart)
     deleted, _ = CartLine.objects.filter(cart=cart, product_id=product_id).delete()
     if not deleted:
         raise NotInCart()
-    _touch(cart)
 
 
 @transaction.atomic
 def cart_clear(*, cart: Cart) -> None:
+    _lock(cart)
     cart.lines.all().delete()
-    _touch(cart)
 
 
 def check_line_shapes(items: list[dict]) -> None:
@@ -136,12 +140,12 @@ def validate_lines(items: list[dict]) -> dict[int, Product]:
 @transaction.atomic
 def cart_replace(*, cart: Cart, items: list[dict]) -> Cart:
     """Replace the whole cart at once, all or nothing."""
+    _lock(cart)
     validate_lines(items)
     cart.lines.all().delete()
     CartLine.objects.bulk_create(
         [CartLine(cart=cart, product_id=i["product_id"], quantity=i["quantity"]) for i in items]
     )
-    _touch(cart)
     return cart
 
 
@@ -150,6 +154,9 @@ def cart_merge(*, source: Cart, target: Cart) -> list[str]:
     """Move an anonymous cart's lines into a user's cart at login: quantities add up,
     then are capped by the limits. Returns a message for anything capped or dropped.
     The source cart is deleted."""
+    if source.pk == target.pk:
+        return []
+    _lock(target)
     messages = []
     existing = {line.product_id: line for line in target.lines.select_related("product")}
     for line in source.lines.select_related("product"):
@@ -159,10 +166,11 @@ def cart_merge(*, source: Cart, target: Cart) -> list[str]:
             continue
         wanted = line.quantity + (existing[product.pk].quantity if product.pk in existing else 0)
         quantity = min(wanted, MAX_LINE_QUANTITY, product.stock)
+        if quantity <= 0:
+            messages.append(f"{product.name} is out of stock and was left out.")
+            continue
         if quantity < wanted:
             messages.append(f"{product.name}: quantity capped at {quantity}.")
-        if quantity <= 0:
-            continue
         if product.pk in existing:
             existing[product.pk].quantity = quantity
             existing[product.pk].save(update_fields=["quantity"])
@@ -171,7 +179,6 @@ def cart_merge(*, source: Cart, target: Cart) -> list[str]:
         else:
             existing[product.pk] = CartLine.objects.create(cart=target, product=product, quantity=quantity)
     source.delete()
-    _touch(target)
     return messages
 
 

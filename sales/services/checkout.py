@@ -10,10 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
-from sales.exceptions import CartEmpty, IdempotencyKeyReused
+from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
 from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
 from sales.services.cart import check_line_shapes
 from sales.services.invoices import invoice_issue
+from sales.services.orders import check_shipping_address
+
+IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
 
 
 def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
@@ -50,6 +53,12 @@ def order_place(
     reported), prices frozen, total computed here, invoice issued, cart emptied.
     Returns (order, created); with a known `idempotency_key`, the first order and False.
     """
+    shipping_address = check_shipping_address(shipping_address)
+    if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise InvalidInput(
+            f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters.",
+            field="idempotency_key",
+        )
     fingerprint = _fingerprint(shipping_address, items)
     if idempotency_key:
         existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
@@ -80,7 +89,9 @@ def order_place(
 def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
     cart = None
     if items is None:
-        cart = Cart.objects.filter(user=user).first()
+        # Locked (cart writes lock it too) so a line added while we check out is
+        # neither lost by the emptying below nor ordered half-way.
+        cart = Cart.objects.select_for_update().filter(user=user).first()
         items = (
             [{"product_id": l.product_id, "quantity": l.quantity} for l in cart.lines.all()]
             if cart

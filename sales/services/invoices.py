@@ -30,10 +30,11 @@ def _next_invoice_number(year: int) -> str:
 
 @transaction.atomic
 def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
+    # Lock (and re-read) the order first, so two staff issuing at once cannot both pass
+    # the checks below, and a cancellation that just committed is seen.
+    order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status == OrderStatus.CANCELLED:
         raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
-    # Lock the order so two staff issuing at once cannot both pass the check below.
-    Order.objects.select_for_update().get(pk=order.pk)
     if Invoice.objects.live().filter(order=order).exists():
         raise InvoiceExists()
     issued_at = timezone.now()

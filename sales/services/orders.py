@@ -4,7 +4,7 @@ The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
 from django.db import transaction
 
 from catalog.services import stock_release
-from sales.exceptions import InvalidTransition
+from sales.exceptions import InvalidInput, InvalidTransition
 from sales.models import Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order
 
@@ -12,6 +12,20 @@ CUSTOMER_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED}
 ADMIN_CANCELLABLE = CUSTOMER_CANCELLABLE | {OrderStatus.PROCESSING}
 ADDRESS_EDITABLE_BY_CUSTOMER = {OrderStatus.PENDING}
 ADDRESS_EDITABLE_BY_ADMIN = {OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING}
+
+
+SHIPPING_ADDRESS_LENGTH = (5, 500)
+
+
+def check_shipping_address(shipping_address: str) -> str:
+    """5 to 500 characters once trimmed (API.md O2, O4). Returns it trimmed."""
+    address = (shipping_address or "").strip()
+    low, high = SHIPPING_ADDRESS_LENGTH
+    if not low <= len(address) <= high:
+        raise InvalidInput(
+            f"A shipping address has {low} to {high} characters.", field="shipping_address"
+        )
+    return address
 
 
 def _lock(order: Order) -> Order:
@@ -42,6 +56,8 @@ def order_cancel(*, order: Order, by) -> Order:
 def order_set_status(*, order: Order, status: str, by) -> Order:
     """Staff move an order along the chain (skipping ahead allowed); `cancelled` acts as
     a cancellation."""
+    if status not in OrderStatus.values:
+        raise InvalidInput(f"Unknown status {status!r}.", field="status")
     if status == OrderStatus.CANCELLED:
         return order_cancel(order=order, by=by)
     order = _lock(order)
@@ -51,6 +67,7 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
 
 @transaction.atomic
 def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
+    shipping_address = check_shipping_address(shipping_address)
     order = _lock(order)
     editable = ADDRESS_EDITABLE_BY_ADMIN if by.is_shop_admin else ADDRESS_EDITABLE_BY_CUSTOMER
     if order.status not in editable:
