@@ -211,6 +211,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per state machine, so generated clients get OrderStatusEnum etc.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "sales.models.OrderStatus",
+        "InvoiceStatusEnum": "sales.models.InvoiceStatus",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+    },
 }
 
 # --- Security (production values come with DJANGO_DEBUG=false) ---

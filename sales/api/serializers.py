@@ -1,0 +1,210 @@
+"""Schemas of the sales API (API.md: Cart, Orders, Invoices), input and output.
+
+Input serializers check shapes only (types, ranges, lengths); the rules (stock, state
+machines, who may do what when) are the services' and come back as domain errors.
+"""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sales.models import (
+    MAX_LINE_QUANTITY,
+    Cart,
+    CartLine,
+    Invoice,
+    InvoiceStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+)
+
+# Ids are 64-bit; anything larger is refused as input rather than sent to the database.
+MAX_ID = 2**63 - 1
+MONEY = {"max_digits": 12, "decimal_places": 2, "read_only": True}
+
+
+# --- Cart -----------------------------------------------------------------------------
+
+
+class CartItemSerializer(serializers.ModelSerializer):
+    product_id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="product.name", read_only=True)
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    unit_price = serializers.DecimalField(**MONEY)
+    line_total = serializers.DecimalField(**MONEY)
+    available = serializers.BooleanField(
+        read_only=True, help_text="The product is active and its stock covers the quantity."
+    )
+
+    class Meta:
+        model = CartLine
+        fields = ["product_id", "name", "sku", "unit_price", "quantity", "line_total", "available"]
+
+
+class CartSerializer(serializers.ModelSerializer):
+    items = CartItemSerializer(source="lines", many=True, read_only=True)
+    item_count = serializers.SerializerMethodField(help_text="The sum of the quantities.")
+    total = serializers.SerializerMethodField(help_text="At the products' current prices.")
+
+    class Meta:
+        model = Cart
+        fields = ["id", "items", "item_count", "total", "updated_at"]
+
+    def get_item_count(self, cart: Cart) -> int:
+        return sum(line.quantity for line in cart.lines.all())
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_total(self, cart: Cart) -> str:
+        total = sum((line.line_total for line in cart.lines.all()), start=Decimal("0.00"))
+        return f"{total:.2f}"
+
+
+class AdminCartSerializer(CartSerializer):
+    user_id = serializers.IntegerField(read_only=True)
+
+    class Meta(CartSerializer.Meta):
+        fields = ["id", "user_id", "items", "item_count", "total", "updated_at"]
+
+
+class CartLineInputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
+
+
+class LineInputSerializer(CartLineInputSerializer):
+    """A line of a whole-cart replacement or a "buy now" checkout: quantity required."""
+
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+class CartReplaceSerializer(serializers.Serializer):
+    items = LineInputSerializer(many=True, allow_empty=True)
+
+
+class CartQuantitySerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        min_value=0, max_value=MAX_LINE_QUANTITY, help_text="0 removes the line."
+    )
+
+
+# --- Orders ---------------------------------------------------------------------------
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    product_id = serializers.IntegerField(read_only=True)
+    unit_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, help_text="The price paid, frozen at checkout."
+    )
+    line_total = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = OrderLine
+        fields = ["product_id", "name", "sku", "unit_price", "quantity", "line_total"]
+
+
+class OrderHistorySerializer(serializers.ModelSerializer):
+    by = serializers.CharField(
+        source="by.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The username of who made the change (null if that user was deleted).",
+    )
+
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "at", "by"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(read_only=True)
+    items = OrderItemSerializer(source="lines", many=True, read_only=True)
+    invoice_id = serializers.SerializerMethodField(help_text="The order's live (not cancelled) invoice.")
+    history = OrderHistorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "user_id",
+            "status",
+            "items",
+            "total",
+            "shipping_address",
+            "invoice_id",
+            "created_at",
+            "updated_at",
+            "delivered_at",
+            "history",
+        ]
+        read_only_fields = fields
+
+    def get_invoice_id(self, order: Order) -> int | None:
+        invoice = order.live_invoice
+        return invoice.pk if invoice else None
+
+
+class CheckoutSerializer(serializers.Serializer):
+    shipping_address = serializers.CharField(min_length=5, max_length=500)
+    items = LineInputSerializer(
+        many=True,
+        required=False,
+        help_text='"Buy now" lines; leave out to check out the cart (which is then emptied).',
+    )
+
+
+class OrderAddressSerializer(serializers.Serializer):
+    shipping_address = serializers.CharField(min_length=5, max_length=500)
+
+
+class OrderStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+
+
+# --- Invoices -------------------------------------------------------------------------
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    order_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.IntegerField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "order_id",
+            "user_id",
+            "status",
+            "total",
+            "amount_refunded",
+            "issued_at",
+            "due_date",
+            "paid_at",
+            "payment_reference",
+            "is_overdue",
+            "notes",
+        ]
+        read_only_fields = fields
+
+
+class InvoiceCreateSerializer(serializers.Serializer):
+    order_id = serializers.PrimaryKeyRelatedField(
+        queryset=Order.objects.all(), pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    )
+    due_date = serializers.DateField(required=False, help_text="Default: issue date + INVOICE_DUE_DAYS.")
+
+
+class InvoiceUpdateSerializer(serializers.Serializer):
+    due_date = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class InvoiceStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=InvoiceStatus.choices)
+    payment_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)

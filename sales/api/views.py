@@ -1,0 +1,308 @@
+"""Sales API (API.md: Cart K1–K8, Orders O1–O7, Invoices I1–I6).
+
+Each action parses its input with a serializer, calls one service and renders the
+result. Querysets are scoped to the caller, so another customer's object is a 404.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from petshop.api.permissions import IsShopAdmin
+from petshop.api.schema import IDEMPOTENCY_KEY, error_responses
+from sales.api import filters
+from sales.api.serializers import (
+    AdminCartSerializer,
+    CartLineInputSerializer,
+    CartQuantitySerializer,
+    CartReplaceSerializer,
+    CartSerializer,
+    CheckoutSerializer,
+    InvoiceCreateSerializer,
+    InvoiceSerializer,
+    InvoiceStatusSerializer,
+    InvoiceUpdateSerializer,
+    OrderAddressSerializer,
+    OrderSerializer,
+    OrderStatusSerializer,
+)
+from sales.models import Cart, CartLine, CheckoutKey, Invoice, Order
+from sales.services import (
+    cart_add,
+    cart_clear,
+    cart_for_user,
+    cart_remove,
+    cart_replace,
+    cart_set_quantity,
+    invoice_delete,
+    invoice_issue,
+    invoice_set_status,
+    invoice_update,
+    order_cancel,
+    order_delete,
+    order_place,
+    order_set_status,
+    order_update_address,
+)
+
+IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
+ADMIN_ONLY = error_responses(401, 403)
+
+
+def _carts():
+    return Cart.objects.prefetch_related(
+        Prefetch("lines", queryset=CartLine.objects.select_related("product"))
+    )
+
+
+def _valid(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class AdminActionsMixin:
+    """Actions listed in `admin_actions` need the admin role; the others a user."""
+
+    admin_actions: frozenset[str] = frozenset()
+
+    def get_permissions(self):
+        if self.action in self.admin_actions:
+            return [IsShopAdmin()]
+        return [IsAuthenticated()]
+
+
+# --- Cart -----------------------------------------------------------------------------
+
+
+class CartViewSet(viewsets.GenericViewSet):
+    """The caller's own cart (K1–K6); routed by hand in urls.py, it has no id in its path."""
+
+    serializer_class = CartSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+    filter_backends = []
+
+    def _render(self, code=status.HTTP_200_OK) -> Response:
+        cart = _carts().get(pk=cart_for_user(user=self.request.user).pk)
+        return Response(CartSerializer(cart).data, status=code)
+
+    @extend_schema(responses={200: CartSerializer, **error_responses(401)})
+    def retrieve(self, request):
+        return self._render()
+
+    @extend_schema(
+        request=CartReplaceSerializer,
+        responses={200: CartSerializer, **error_responses(400, 401, 409)},
+        description="Replace the whole cart at once, all or nothing.",
+    )
+    def update(self, request):
+        data = _valid(CartReplaceSerializer, request.data)
+        cart_replace(cart=cart_for_user(user=request.user), items=data["items"])
+        return self._render()
+
+    @extend_schema(responses={204: None, **error_responses(401)})
+    def destroy(self, request):
+        cart_clear(cart=cart_for_user(user=request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=CartLineInputSerializer,
+        responses={201: CartSerializer, **error_responses(400, 401, 409)},
+        description="Add to the cart, on top of a line already there.",
+    )
+    def add_item(self, request):
+        data = _valid(CartLineInputSerializer, request.data)
+        cart_add(cart=cart_for_user(user=request.user), **data)
+        return self._render(status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CartQuantitySerializer,
+        responses={200: CartSerializer, **error_responses(400, 401, 404, 409)},
+        description="Set a line's quantity; 0 removes the line.",
+    )
+    def set_item(self, request, product_id: int):
+        data = _valid(CartQuantitySerializer, request.data)
+        cart_set_quantity(cart=cart_for_user(user=request.user), product_id=product_id, **data)
+        return self._render()
+
+    @extend_schema(responses={204: None, **error_responses(401, 404)})
+    def remove_item(self, request, product_id: int):
+        cart_remove(cart=cart_for_user(user=request.user), product_id=product_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: AdminCartSerializer(many=True), **ADMIN_ONLY},
+        description="Every non-empty cart of a user.",
+    ),
+    retrieve=extend_schema(responses={200: AdminCartSerializer, **ADMIN_ONLY, **error_responses(404)}),
+)
+class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """All users' carts, for staff (K7, K8)."""
+
+    serializer_class = AdminCartSerializer
+    permission_classes = [IsShopAdmin]
+    filterset_class = filters.CartFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        carts = _carts().filter(user__isnull=False).order_by("-updated_at", "-id")
+        if self.action == "list":
+            carts = carts.filter(Exists(CartLine.objects.filter(cart=OuterRef("pk"))))
+        return carts
+
+
+# --- Orders ---------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: OrderSerializer(many=True), **error_responses(400, 401)},
+        description="Own orders, newest first (admins: everyone's, `?user=`).",
+    ),
+    retrieve=extend_schema(responses={200: OrderSerializer, **error_responses(401, 404)}),
+)
+class OrderViewSet(
+    AdminActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Order.objects.none()  # the model, for the schema; get_queryset() scopes
+    serializer_class = OrderSerializer
+    filterset_class = filters.OrderFilter
+    admin_actions = frozenset({"set_status", "destroy"})
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return Order.objects.for_user(self.request.user).with_details()
+
+    def _render(self, order: Order, code=status.HTTP_200_OK) -> Response:
+        # Re-read with details: the services changed the rows behind the prefetch.
+        order = Order.objects.with_details().get(pk=order.pk)
+        return Response(OrderSerializer(order).data, status=code)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        request=CheckoutSerializer,
+        responses={
+            201: OrderSerializer,
+            200: OpenApiResponse(OrderSerializer, description="A replay of a known Idempotency-Key."),
+            **error_responses(400, 401, 409),
+        },
+        description=(
+            "Checkout. Without `items` the cart becomes the order (and is emptied); with "
+            "`items` it is a \"buy now\" order. 400 `cart_empty`; 409 `insufficient_stock` "
+            "(with `items`), `product_unavailable`, `idempotency_key_reused`."
+        ),
+    )
+    def create(self, request):
+        data = _valid(CheckoutSerializer, request.data)
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise ValidationError(
+                {"Idempotency-Key": [f"At most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
+            )
+        order, created = order_place(user=request.user, idempotency_key=key, **data)
+        return self._render(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        request=OrderAddressSerializer,
+        responses={200: OrderSerializer, **error_responses(400, 401, 404, 409)},
+        description="Change the shipping address: the owner while pending, staff before shipping.",
+    )
+    def partial_update(self, request, pk=None):
+        data = _valid(OrderAddressSerializer, request.data)
+        order = order_update_address(order=self.get_object(), by=request.user, **data)
+        return self._render(order)
+
+    @extend_schema(responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)})
+    def destroy(self, request, pk=None):
+        order_delete(order=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses={200: OrderSerializer, **error_responses(401, 404, 409)},
+        description="The owner while pending or confirmed; staff also while processing.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        order = order_cancel(order=self.get_object(), by=request.user)
+        return self._render(order)
+
+    @extend_schema(
+        request=OrderStatusSerializer,
+        responses={200: OrderSerializer, **ADMIN_ONLY, **error_responses(400, 404, 409)},
+        description="Forward along the chain (skipping allowed); `cancelled` cancels.",
+    )
+    @action(detail=True, methods=["patch"], url_path="status")
+    def set_status(self, request, pk=None):
+        data = _valid(OrderStatusSerializer, request.data)
+        order = order_set_status(order=self.get_object(), by=request.user, **data)
+        return self._render(order)
+
+
+# --- Invoices -------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: InvoiceSerializer(many=True), **error_responses(400, 401)},
+        description="Own invoices (admins: everyone's, `?user=`).",
+    ),
+    retrieve=extend_schema(responses={200: InvoiceSerializer, **error_responses(401, 404)}),
+)
+class InvoiceViewSet(
+    AdminActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Invoice.objects.none()  # the model, for the schema; get_queryset() scopes
+    serializer_class = InvoiceSerializer
+    filterset_class = filters.InvoiceFilter
+    admin_actions = frozenset({"create", "partial_update", "set_status", "destroy"})
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return Invoice.objects.for_user(self.request.user).select_related("order")
+
+    def _render(self, invoice: Invoice, code=status.HTTP_200_OK) -> Response:
+        invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
+        return Response(InvoiceSerializer(invoice).data, status=code)
+
+    @extend_schema(
+        request=InvoiceCreateSerializer,
+        responses={201: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 409)},
+        description="Issue an invoice for an order with no live one (409 `invoice_exists`; "
+        "a cancelled order: 409 `invalid_transition`).",
+    )
+    def create(self, request):
+        data = _valid(InvoiceCreateSerializer, request.data)
+        invoice = invoice_issue(order=data["order_id"], due_date=data.get("due_date"))
+        return self._render(invoice, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=InvoiceUpdateSerializer,
+        responses={200: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 404)},
+    )
+    def partial_update(self, request, pk=None):
+        data = _valid(InvoiceUpdateSerializer, request.data)
+        return self._render(invoice_update(invoice=self.get_object(), **data))
+
+    @extend_schema(
+        request=InvoiceStatusSerializer,
+        responses={200: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 404, 409)},
+        description="pending→paid, overdue→paid, pending→overdue, pending→cancelled, "
+        "overdue→cancelled, paid→refunded; others 409 `invalid_transition`.",
+    )
+    @action(detail=True, methods=["patch"], url_path="status")
+    def set_status(self, request, pk=None):
+        data = _valid(InvoiceStatusSerializer, request.data)
+        return self._render(invoice_set_status(invoice=self.get_object(), **data))
+
+    @extend_schema(responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)})
+    def destroy(self, request, pk=None):
+        invoice_delete(invoice=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
