@@ -1,0 +1,255 @@
+"""Auth (A1–A5) and users (U1–U8) of API.md. Thin: a serializer validates, one
+accounts.services call writes, a serializer renders."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.db import IntegrityError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from accounts import services
+from accounts.api.filters import UserFilter
+from accounts.api.serializers import (
+    LoginResponseSerializer,
+    LoginSerializer,
+    LogoutSerializer,
+    PasswordChangeSerializer,
+    RefreshInputSerializer,
+    RegisterSerializer,
+    RoleInputSerializer,
+    RolesSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from accounts.api.throttles import AUTH_THROTTLES
+from accounts.models import Role, User
+from petshop.api.permissions import IsShopAdmin
+from petshop.api.schema import error_responses
+from petshop.exceptions import InvalidInput
+
+# One message for an unknown username, a wrong password and an inactive account, so the
+# answer never reveals which usernames exist.
+BAD_CREDENTIALS = "No active account found with the given credentials."
+
+
+class PublicAuthView(GenericAPIView):
+    """Register and login: no authentication is read (a stale Bearer token sent along
+    must not turn a login into a 401), but a failure still answers 401, not 403."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = AUTH_THROTTLES
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+def _revalidate_after_race(serializer_class, request, **kwargs):
+    """A unique username/email taken between validation and the insert: validating
+    again now reports it on its field, as the first validation would have."""
+    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    raise ValidationError({"non_field_errors": ["That username or email is already taken."]})
+
+
+class RegisterView(PublicAuthView):
+    serializer_class = RegisterSerializer
+    throttle_scope = "register"
+
+    @extend_schema(
+        operation_id="auth_register",
+        responses={201: UserSerializer, **error_responses(400, 429)},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_register(**serializer.validated_data)
+        except IntegrityError:
+            _revalidate_after_race(RegisterSerializer, request)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicAuthView):
+    serializer_class = LoginSerializer
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="auth_login",
+        responses={200: LoginResponseSerializer, **error_responses(400, 401, 429)},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # accounts.backends: username or email; None for inactive users too.
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise AuthenticationFailed(BAD_CREDENTIALS, code="invalid_credentials")
+        refresh = RefreshToken.for_user(user)
+        update_last_login(None, user)
+        return Response(
+            {"access": str(refresh.access_token), "refresh": str(refresh), "user": UserSerializer(user).data}
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="auth_refresh",
+        request=RefreshInputSerializer,
+        responses={200: TokenPairSerializer, **error_responses(400, 401)},
+        auth=[],
+    )
+)
+class RefreshView(TokenRefreshView):
+    """A3: simplejwt's, with rotation and the blacklist (settings.SIMPLE_JWT): a used,
+    blacklisted or deactivated user's refresh token is a 401."""
+
+
+class LogoutView(GenericAPIView):
+    serializer_class = LogoutSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="auth_logout", responses={204: None, **error_responses(400, 401)})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.validated_data["refresh"].blacklist()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(GenericAPIView):
+    serializer_class = UserSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="auth_me", responses={200: UserSerializer, **error_responses(401)})
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+ROLE_PARAMETER = OpenApiParameter(
+    "role", str, OpenApiParameter.PATH, enum=Role.values, description="The role to take away."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: UserSerializer(many=True), **error_responses(400, 401, 403)}),
+    retrieve=extend_schema(responses={200: UserSerializer, **error_responses(401, 404)}),
+    update=extend_schema(
+        request=UserUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 404)}
+    ),
+    partial_update=extend_schema(
+        request=UserUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 404)}
+    ),
+    destroy=extend_schema(responses={204: None, **error_responses(401, 404, 409)}),
+    password=extend_schema(
+        request=PasswordChangeSerializer, responses={204: None, **error_responses(400, 401, 404)}
+    ),
+    roles=extend_schema(request=None, responses={200: RolesSerializer, **error_responses(401, 404)}),
+    roles_add=extend_schema(
+        request=RoleInputSerializer,
+        responses={200: RolesSerializer, **error_responses(400, 401, 403, 404, 409)},
+    ),
+    roles_remove=extend_schema(
+        request=None,
+        parameters=[ROLE_PARAMETER],
+        responses={200: RolesSerializer, **error_responses(401, 403, 404, 409)},
+    ),
+)
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+    """Users see only themselves (anyone else's id is a 404); admins see everyone."""
+
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    queryset = User.objects.order_by("id")
+    admin_actions = {"list", "roles_add", "roles_remove"}
+
+    def get_permissions(self):
+        if self.action in self.admin_actions:
+            return [IsShopAdmin()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
+            return queryset.none()
+        if user.is_shop_admin:
+            return queryset
+        return queryset.filter(pk=user.pk)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        user = self.get_object()
+        serializer = UserUpdateSerializer(user, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_update(user=user, **serializer.validated_data)
+        except IntegrityError:
+            _revalidate_after_race(UserUpdateSerializer, request, instance=user, partial=partial)
+        return Response(UserSerializer(user).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        """U4 deactivates: the account keeps its orders, invoices and returns."""
+        services.user_deactivate(user=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"], serializer_class=PasswordChangeSerializer)
+    def password(self, request, pk=None):
+        user = self.get_object()
+        own = user.pk == request.user.pk
+        serializer = PasswordChangeSerializer(
+            data=request.data, context={"request": request, "user": user, "needs_current": own}
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.user_set_password(
+                user=user,
+                new_password=serializer.validated_data["new_password"],
+                current_password=serializer.validated_data.get("current_password"),
+                check_current=own,
+            )
+        except InvalidInput as exc:
+            # The wrong current password, in DRF's 400 shape on its field.
+            raise ValidationError({exc.extra.get("field", "non_field_errors"): [exc.detail]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get"], serializer_class=RolesSerializer)
+    def roles(self, request, pk=None):
+        return Response(RolesSerializer(self.get_object()).data)
+
+    @roles.mapping.post
+    def roles_add(self, request, pk=None):
+        user = self.get_object()
+        serializer = RoleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_role_add(user=user, role=serializer.validated_data["role"])
+        return Response(RolesSerializer(user).data)
+
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"roles/(?P<role>[^/.]+)",
+        url_name="role-detail",
+        serializer_class=RolesSerializer,
+    )
+    def roles_remove(self, request, pk=None, role=None):
+        """Not held → 404; the last role → 409 last_role; the last active admin → 409 last_admin."""
+        user = services.user_role_remove(user=self.get_object(), role=role)
+        return Response(RolesSerializer(user).data)
