@@ -1,0 +1,435 @@
+"""The benchmark: one command, about five minutes, one table.
+
+    .venv/bin/python bench/run.py            (or: bench/run.sh, make bench)
+
+1. Builds two fresh PostgreSQL databases with bench/build_shop.py: petshop_bench
+   (100,000 products, 20,000 customers, 50,000 orders) and petshop_bench_small (1,000
+   products), both dropped and recreated.
+2. Serves each with gunicorn on 127.0.0.1 (production settings: DEBUG off), once with
+   the Redis cache (REDIS_URL, db 7 unless BENCH_REDIS_URL says otherwise) and once with
+   caching off (CACHE_BACKEND=dummy).
+3. Drives every row with wrk for BENCH_SECONDS (default 5) after a one-second warm-up,
+   checks checkout left stock exact, prints EXPLAIN ANALYZE of the search and deep-page
+   queries, and writes the table to bench/results/latest.md.
+
+Knobs (environment): BENCH_SECONDS, BENCH_WORKERS (2), BENCH_THREADS (gunicorn
+threads per worker, 1 = sync workers), BENCH_CONNECTIONS (16), BENCH_SKIP_BUILD=1 to
+reuse the databases of the previous run, BENCH_PG (postgres://postgres@127.0.0.1:5432),
+BENCH_PORT (8101).
+"""
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "bench"
+RESULTS = BENCH_DIR / "results"
+PYTHON = sys.executable
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+BIG_DB = f"{PG}/petshop_bench"
+SMALL_DB = f"{PG}/petshop_bench_small"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+PORT = int(os.environ.get("BENCH_PORT", "8101"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdef"
+CHECKOUT_ADDRESS = "BENCH checkout, 1 Load Street, Wrkville"
+CHECKOUT_STOCK = 1_000_000
+
+# What the server and this process share: production settings, the bench database.
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "petshop.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": SECRET_KEY,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_COOKIES": "false",
+    "DJANGO_HSTS_SECONDS": "0",
+    "THROTTLE_LOGIN": "1000000/min",  # the login row would be throttled otherwise
+    "JWT_ACCESS_MINUTES": "120",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# --- Databases ------------------------------------------------------------------------
+
+
+def build_databases() -> None:
+    env = {**os.environ, **SERVER_ENV, "DJANGO_DEBUG": "true"}
+    for url, args in (
+        (BIG_DB, ["--products", "100000", "--customers", "20000", "--orders", "50000"]),
+        (SMALL_DB, ["--products", "1000", "--customers", "500", "--orders", "1000"]),
+    ):
+        log(f"building {url.rsplit('/', 1)[1]} {' '.join(args)}")
+        started = time.monotonic()
+        subprocess.run(
+            [PYTHON, str(BENCH_DIR / "build_shop.py"), *args],
+            env={**env, "DATABASE_URL": url},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        log(f"  built in {time.monotonic() - started:.0f}s")
+
+
+def setup_django() -> None:
+    """This process reads the big database directly (tokens, fixtures, checks)."""
+    os.environ.update(SERVER_ENV)
+    os.environ.update({"DATABASE_URL": BIG_DB, "CACHE_BACKEND": "dummy"})
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+def prepare_fixtures() -> dict:
+    """Tokens for the buyers, the products each row uses, a checkout stock pool."""
+    from django.db import connection
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.models import User
+    from catalog.models import Product
+
+    rng = random.Random(42)
+    users = list(User.objects.filter(is_active=True).order_by("id")[:400])
+    active = list(
+        Product.objects.active().in_stock().filter(stock__gte=50).order_by("id").values_list("id", "slug")
+    )
+    sample = rng.sample(active, 2200)
+    checkout_pool = [pid for pid, _ in sample[:200]]
+    # The checkout pool gets a known, ample stock; the check afterwards compares it
+    # with what the orders took.
+    Product.objects.filter(pk__in=checkout_pool).update(stock=CHECKOUT_STOCK)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_product")
+    return {
+        "tokens": [str(AccessToken.for_user(u)) for u in users],
+        "usernames": [u.username for u in users],
+        "detail": sample[200:400],
+        "cart_products": [pid for pid, _ in sample[400:]],
+        "checkout_pool": checkout_pool,
+    }
+
+
+def small_fixture() -> dict:
+    import psycopg
+
+    with psycopg.connect(SMALL_DB) as conn:
+        rows = conn.execute(
+            "SELECT id, slug FROM catalog_product WHERE is_active ORDER BY id LIMIT 200"
+        ).fetchall()
+    return {"detail": rows}
+
+
+def verify_checkout_stock(pool: list[int]) -> dict:
+    """Stock exact: every pool product's stock is its starting stock minus what the
+    bench orders took, never below zero; every bench order has exactly one live invoice."""
+    from django.db.models import Count, Sum
+
+    from catalog.models import Product
+    from sales.models import Invoice, Order, OrderLine
+
+    taken = dict(
+        OrderLine.objects.filter(order__shipping_address=CHECKOUT_ADDRESS)
+        .values_list("product_id")
+        .annotate(n=Sum("quantity"))
+    )
+    stock = dict(Product.objects.filter(pk__in=pool).values_list("id", "stock"))
+    wrong = {pid: (stock[pid], CHECKOUT_STOCK - taken.get(pid, 0)) for pid in pool if stock[pid] != CHECKOUT_STOCK - taken.get(pid, 0)}
+    orders = Order.objects.filter(shipping_address=CHECKOUT_ADDRESS)
+    invoices = Invoice.objects.live().filter(order__in=orders)
+    not_one = orders.annotate(n=Count("invoices")).exclude(n=1).count()
+    return {
+        "orders": orders.count(),
+        "units": sum(taken.values()),
+        "stock_mismatches": len(wrong),
+        "invoices": invoices.count(),
+        "distinct_invoice_numbers": invoices.values("number").distinct().count(),
+        "orders_without_exactly_one_invoice": not_one,
+        "exact": bool(taken) and not wrong and not not_one and invoices.count() == orders.count(),
+    }
+
+
+# --- Server ---------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, *, database: str, cache: bool):
+        self.database, self.cache = database, cache
+        self.process = None
+
+    def __enter__(self):
+        env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_BACKEND")}
+        env.update(SERVER_ENV)
+        env["DATABASE_URL"] = self.database
+        if self.cache:
+            env["REDIS_URL"] = REDIS_URL
+            # A fresh prefix per run: starts cold without flushing anything.
+            env["CACHE_KEY_PREFIX"] = f"bench{time.time_ns()}"
+        else:
+            env["CACHE_BACKEND"] = "dummy"
+        command = [
+            str(BASE_DIR / ".venv/bin/gunicorn") if (BASE_DIR / ".venv/bin/gunicorn").exists() else "gunicorn",
+            "petshop.wsgi:application",
+            "--bind", f"127.0.0.1:{PORT}",
+            "--workers", str(WORKERS),
+            "--backlog", "2048",
+            "--log-level", "warning",
+        ]
+        if THREADS > 1:
+            command += ["--worker-class", "gthread", "--threads", str(THREADS)]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.logfile = open(RESULTS / "gunicorn.log", "a")
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=self.logfile, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/live", timeout=1)
+                return self
+            except Exception:
+                if self.process.poll() is not None:
+                    raise RuntimeError("gunicorn exited; see bench/results/gunicorn.log")
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start in 30 s")
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.logfile.close()
+
+
+# --- Load -----------------------------------------------------------------------------
+
+
+def lua_list(values) -> str:
+    return "{" + ",".join(json.dumps(v) for v in values) + "}"
+
+
+def wrk(row: dict, seconds: int) -> dict:
+    """One wrk run of `row`; returns requests/s, p50, p99 (ms) and error counts."""
+    lines = ["bench = {}", f"bench.method = {json.dumps(row.get('method', 'GET'))}",
+             f"bench.paths = {lua_list(row['paths'])}"]
+    if row.get("tokens"):
+        lines.append(f"bench.tokens = {lua_list(row['tokens'])}")
+    if row.get("per_thread_token"):
+        lines.append("bench.per_thread_token = true")
+    if row.get("body_lua"):
+        lines.append(f"bench.body = {row['body_lua']}")
+    script = "\n".join(lines) + "\n" + (BENCH_DIR / "wrk.lua").read_text()
+    connections = row.get("connections", CONNECTIONS)
+    threads = row.get("threads", 2)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+             "--timeout", "10s", "-s", f.name, f"http://127.0.0.1:{PORT}"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    data = json.loads(re.search(r"^BENCH (.*)$", out, re.M).group(1))
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50": data["p50_us"] / 1000,
+        "p99": data["p99_us"] / 1000,
+        "requests": data["requests"],
+        "errors": data["status_errors"] + data["socket_errors"],
+    }
+
+
+def measure(row: dict) -> dict:
+    wrk(row, 1)  # warm-up: connections, caches, the worker's imports
+    return wrk(row, SECONDS)
+
+
+def rows_for(fx: dict) -> list[dict]:
+    detail_paths = [f"/api/v1/products/{pid}/" for pid, _ in fx["detail"]]
+    page_paths = [f"/products/{pid}/{slug}/" for pid, slug in fx["detail"]]
+    cart_products = fx["cart_products"]
+    pool = fx["checkout_pool"]
+    return [
+        {"name": "bare Django view (ceiling)", "paths": ["/healthz/live"]},
+        {"name": "product list, first page", "paths": ["/api/v1/products/"]},
+        {"name": "product list, filtered", "paths": [
+            "/api/v1/products/?pet_type=dog&category=food&in_stock=true&min_price=10&max_price=80&ordering=-price"]},
+        {"name": "product list, searched", "paths": ["/api/v1/products/?search=crunchy%20treats"]},
+        {"name": "product list, page 500", "paths": ["/api/v1/products/?page=500"]},
+        {"name": "product detail", "paths": detail_paths},
+        {"name": "categories", "paths": ["/api/v1/categories/"]},
+        {"name": "storefront catalog page", "paths": ["/products/?pet_type=cat&category=toys&sort=price"]},
+        {"name": "storefront product page", "paths": page_paths},
+        {"name": "login (Argon2)", "method": "POST", "paths": ["/api/v1/auth/login/"],
+         "body_lua": "function() return string.format('{\"username\": \"%s\", \"password\": \"bench-password-2026\"}', "
+         f"({lua_list(fx['usernames'])})[math.random({len(fx['usernames'])})]) end"},
+        {"name": "cart add", "method": "POST", "paths": ["/api/v1/cart/items/"], "tokens": fx["tokens"],
+         "body_lua": f"(function() local p = {lua_list(cart_products)}; return function() "
+         "return string.format('{\"product_id\": %d, \"quantity\": 1}', p[math.random(#p)]) end end)()"},
+        {"name": "checkout (16 buyers, orders/s)", "method": "POST", "paths": ["/api/v1/orders/"],
+         "tokens": fx["tokens"][:16], "per_thread_token": True, "threads": 16, "connections": 16,
+         "body_lua": f"(function() local p = {lua_list(pool)}; return function() "
+         "local a = p[math.random(#p)]; local b = p[math.random(#p)]; while b == a do b = p[math.random(#p)] end; "
+         f"return string.format('{{\"shipping_address\": \"{CHECKOUT_ADDRESS}\", \"items\": "
+         "[{\"product_id\": %d, \"quantity\": 1}, {\"product_id\": %d, \"quantity\": 2}]}', a, b) end end)()"},
+    ]
+
+
+SCALE_ROWS = ["product list, first page", "product list, searched", "product detail", "storefront catalog page"]
+
+
+# --- EXPLAIN --------------------------------------------------------------------------
+
+
+def explain(paths: list[str]) -> str:
+    """EXPLAIN ANALYZE of the SQL the real view runs for each path (captured through
+    Django's test client against the big database)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = []
+    client = Client()
+    for path in paths:
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(path).status_code
+        out.append(f"### GET {path} ({status}, {len(ctx.captured_queries)} queries)\n")
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if "catalog_product" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(r[0] for r in cursor.fetchall())
+            out.append(f"```sql\n{sql}\n```\n```\n{plan}\n```\n")
+    return "\n".join(out)
+
+
+# --- Report ---------------------------------------------------------------------------
+
+
+def fmt(r: dict | None, ceiling: float | None = None) -> list[str]:
+    if not r:
+        return ["—"] * (4 if ceiling else 3)
+    cells = [f"{r['rps']:,.0f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}"]
+    if ceiling:
+        cells.append(f"{r['rps'] / ceiling:.2f}")
+    if r["errors"]:
+        cells[0] += f" ({r['errors']} err)"
+    return cells
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} cores ({cpu}), load before the run {load[0]:.2f}; "
+            f"gunicorn {WORKERS} workers" + (f" x {THREADS} threads (gthread)" if THREADS > 1 else " (sync)")
+            + f"; wrk {CONNECTIONS} connections, {SECONDS} s per row; PostgreSQL and Redis on the same host")
+
+
+def report(results: dict, scale: dict, checkout: dict, explain_text: str, started: float) -> str:
+    on, off = results["on"], results["off"]
+    ceiling_on = on["bare Django view (ceiling)"]["rps"]
+    ceiling_off = off["bare Django view (ceiling)"]["rps"]
+    lines = [
+        f"Benchmark of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — `make bench` — {machine()}.",
+        "100,000 products, 20,000 customers, 50,000 orders. Latencies in ms; × = requests/s over the "
+        "bare view's on the same server.",
+        "",
+        "| Row | cache on req/s | p50 | p99 | × ceiling | cache off req/s | p50 | p99 | × ceiling | on / off |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in on:
+        a, b = on.get(name), off.get(name)
+        speedup = f"{a['rps'] / b['rps']:.1f}" if a and b and b["rps"] else "—"
+        lines.append("| " + " | ".join([name, *fmt(a, ceiling_on), *fmt(b, ceiling_off), speedup]) + " |")
+    lines += [
+        "",
+        f"Checkout: {checkout['orders']} orders, {checkout['units']} units; stock exact afterwards: "
+        f"**{'yes' if checkout['exact'] else 'NO'}** ({checkout['stock_mismatches']} mismatching products, "
+        f"{checkout['invoices']} live invoices, {checkout['distinct_invoice_numbers']} distinct numbers).",
+        "",
+        "Catalog size (cache off, so the database does the work): 1,000 vs 100,000 products.",
+        "",
+        "| Row | 1k req/s | p50 | p99 | 100k req/s | p50 | p99 | 100k cost / 1k cost |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in SCALE_ROWS:
+        small, big = scale.get(name), off.get(name)
+        ratio = f"{small['rps'] / big['rps']:.2f}" if small and big and big["rps"] else "—"
+        lines.append("| " + " | ".join([name, *fmt(small), *fmt(big), ratio]) + " |")
+    lines += ["", f"Whole run: {time.monotonic() - started:.0f} s.", "", "## EXPLAIN ANALYZE", "", explain_text]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    started = time.monotonic()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed (apt-get install wrk)")
+    if os.environ.get("BENCH_SKIP_BUILD") != "1":
+        build_databases()
+    setup_django()
+    log("collectstatic (DEBUG off serves hashed static names)")
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR,
+                   env={**os.environ}, check=True)
+    fx = prepare_fixtures()
+    only = os.environ.get("BENCH_ONLY")  # a substring: run just the matching rows
+    rows = [r for r in rows_for(fx) if not only or only in r["name"] or "ceiling" in r["name"]]
+    results: dict = {"on": {}, "off": {}}
+    for mode in ("on", "off"):
+        with Server(database=BIG_DB, cache=mode == "on"):
+            for row in rows:
+                results[mode][row["name"]] = r = measure(row)
+                log(f"cache {mode:3} {row['name']:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
+                    f"p99 {r['p99']:6.1f} errors {r['errors']}")
+    checkout = verify_checkout_stock(fx["checkout_pool"])
+    log(f"checkout check: {checkout}")
+    scale = {}
+    sfx = small_fixture()
+    with Server(database=SMALL_DB, cache=False):
+        small_rows = {r["name"]: r for r in rows_for({**fx, "detail": sfx["detail"]})}
+        for name in SCALE_ROWS:
+            if name in small_rows and (not only or only in name):
+                scale[name] = r = measure(small_rows[name])
+                log(f"1k products {name:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} p99 {r['p99']:6.1f}")
+    explain_text = explain(["/api/v1/products/?search=crunchy%20treats", "/api/v1/products/?page=500"])
+    text = report(results, scale, checkout, explain_text, started)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(text + "\n")
+    print(text)
+    if not checkout["exact"]:
+        sys.exit("checkout left stock inexact")
+
+
+if __name__ == "__main__":
+    main()
