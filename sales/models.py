@@ -318,6 +318,9 @@ class Invoice(models.Model):
         self.status = status
         if status == InvoiceStatus.PAID:
             self.paid_at = timezone.now()
+        elif status == InvoiceStatus.REFUNDED:
+            # Refunded means refunded in full, whichever door it came through.
+            self.amount_refunded = self.total
         self.save()
 
     @staticmethod

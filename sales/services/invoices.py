@@ -73,14 +73,9 @@ def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str 
     invoice = _lock(invoice)
     if status not in InvoiceStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
-    invoice.transition_to(status)
-    changed = ["payment_reference"]
     if payment_reference:
         invoice.payment_reference = payment_reference
-    if status == InvoiceStatus.REFUNDED:
-        invoice.amount_refunded = invoice.total
-        changed.append("amount_refunded")
-    invoice.save(update_fields=changed)
+    invoice.transition_to(status)  # saves, with paid_at / amount_refunded as the move implies
     return invoice
 
 
@@ -99,8 +94,6 @@ def invoice_void_for_cancelled_order(*, order: Order) -> None:
         return
     if invoice.status == InvoiceStatus.PAID:
         invoice.transition_to(InvoiceStatus.REFUNDED)
-        invoice.amount_refunded = invoice.total
-        invoice.save(update_fields=["amount_refunded"])
     elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
         invoice.transition_to(InvoiceStatus.CANCELLED)
 
