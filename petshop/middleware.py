@@ -1,14 +1,17 @@
 import logging
+import re
 import time
 import uuid
 
-from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
-from django.template.response import TemplateResponse
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject, empty
 
 from petshop.logging import request_id_var, user_var
 
 logger = logging.getLogger("petshop.request")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class RequestIdMiddleware:
@@ -19,16 +22,18 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = request.headers.get("X-Request-ID", "")
+        if not _REQUEST_ID.fullmatch(request_id):  # a client's id is echoed only if it is tame
+            request_id = uuid.uuid4().hex
         request.id = request_id
         rid_token = request_id_var.set(request_id)
         user_token = user_var.set("-")
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                user_var.set(user.get_username())
+            username = _username(request, response)
+            if username:
+                user_var.set(username)
             logger.info(
                 "%s %s %s %.1fms",
                 request.method,
@@ -41,6 +46,21 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(rid_token)
             user_var.reset(user_token)
+
+
+def _username(request, response) -> str:
+    """The request's user for the log line. A lazy session user not loaded yet is
+    loaded only if the database answered this request: after a 503 that lookup would
+    wait on the dead database again, and must never turn the answer into a 500."""
+    user = request.__dict__.get("user")
+    if user is None:
+        return ""
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty and response.status_code >= 500:
+        return ""
+    try:
+        return user.get_username() if user.is_authenticated else ""
+    except DatabaseError:
+        return ""
 
 
 class DatabaseUnavailableMiddleware:
@@ -70,8 +90,14 @@ class DatabaseUnavailableMiddleware:
                 status=503,
             )
         else:
-            response = TemplateResponse(request, "503.html", status=503, context={})
-            response.render()
+            # Rendered without the request: context processors (navigation, user) would
+            # query the database that is down and turn this page into a 500.
+            try:
+                page = render_to_string("503.html", {})
+            except Exception:  # the page must come out whatever the template does
+                logger.exception("the 503 page failed to render")
+                page = "<!doctype html><title>Back soon</title><h1>The shop is back in a moment.</h1>"
+            response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = "5"
         return response
 
