@@ -1,0 +1,158 @@
+"""Build the demo shop from `petshop.demo.data`, through the same services every other
+face uses, so the demo data obeys every rule (stock, numbering, state machines).
+
+Idempotent: users and products are found by username and sku; the demo orders and
+returns are made only when the demo customers have no orders yet.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import user_register, user_role_add, user_set_password
+from catalog.models import Category, PetType, Product
+from catalog.services import product_create
+from petshop.demo import data
+from returns.services import return_request, return_set_status
+from sales.models import ORDER_CHAIN, Invoice, Order, OrderStatus
+from sales.services import (
+    invoice_set_status,
+    invoices_mark_overdue,
+    order_cancel,
+    order_place,
+    order_set_status,
+)
+
+
+@dataclass
+class SeedReport:
+    users_created: int = 0
+    products_created: int = 0
+    orders_created: int = 0
+    returns_created: int = 0
+    overdue_marked: int = 0
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def demo_shop_build() -> SeedReport:
+    report = SeedReport()
+    users = _users(report)
+    _products(report, created_by=users["admin"])
+    _orders_and_returns(report, users)
+    report.overdue_marked = invoices_mark_overdue()
+    return report
+
+
+def _users(report: SeedReport) -> dict[str, User]:
+    users = {}
+    for username, email, first, last, password, is_admin in data.USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_register(
+                username=username, email=email, password=password, first_name=first, last_name=last
+            )
+            report.users_created += 1
+        elif not user.check_password(password):
+            # The printed credentials must work, even after someone changed them.
+            user_set_password(user=user, new_password=password, check_current=False)
+        if is_admin and not user.has_role(Role.ADMIN):
+            user = user_role_add(user=user, role=Role.ADMIN)
+        users[username] = user
+        report.credentials.append((username, password, ", ".join(user.roles)))
+    return users
+
+
+def _products(report: SeedReport, *, created_by: User) -> None:
+    pet_types = {p.slug: p for p in PetType.objects.all()}
+    categories = {c.slug: c for c in Category.objects.all()}
+    existing = set(
+        Product.objects.filter(sku__in=[row[0] for row in data.PRODUCTS]).values_list("sku", flat=True)
+    )
+    for sku, name, pet, category, brand, price, stock, weight, description in data.PRODUCTS:
+        if sku in existing:
+            continue
+        product_create(
+            created_by=created_by,
+            sku=sku,
+            name=name,
+            pet_type=pet_types[pet],
+            category=categories[category],
+            brand=brand,
+            price=price,
+            stock=stock,
+            weight_kg=weight,
+            description=description,
+            internal_cost=(price * 6 / 10).quantize(price),
+            supplier_info=f"{brand} Ltd, trade account",
+        )
+        report.products_created += 1
+
+
+def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
+    customers = {u for u, *_rest, is_admin in data.USERS if not is_admin}
+    if Order.objects.filter(user__username__in=customers).exists():
+        return
+    staff = users["admin"]
+    products = {p.sku: p for p in Product.objects.filter(sku__startswith="DEMO-")}
+    orders = []
+    for username, lines, status, days_ago, invoice_status in data.ORDERS:
+        user = users[username]
+        order, _ = order_place(
+            user=user,
+            shipping_address=data.ADDRESSES[username],
+            items=[{"product_id": products[sku].pk, "quantity": qty} for sku, qty in lines],
+        )
+        if invoice_status == "paid":
+            invoice_set_status(
+                invoice=order.live_invoice, status="paid", payment_reference=f"DEMO-PAY-{order.pk:04d}"
+            )
+        if status == OrderStatus.CANCELLED:
+            order = order_cancel(order=order, by=user)
+        else:
+            # One step at a time along the chain, so the history reads like a real order's.
+            for step in ORDER_CHAIN[1 : ORDER_CHAIN.index(status) + 1]:
+                order = order_set_status(order=order, status=step, by=staff)
+        _backdate(order, days_ago)
+        orders.append(order)
+        report.orders_created += 1
+
+    for index, lines, status, note in data.RETURNS:
+        order = Order.objects.get(pk=orders[index].pk)
+        by_sku = {line.sku: line for line in order.lines.all()}
+        ret = return_request(
+            order=order,
+            items=[
+                {"product_id": by_sku[sku].product_id, "quantity": qty, "reason": reason}
+                for sku, qty, reason in lines
+            ],
+        )
+        if status in ("approved", "processed", "rejected"):
+            first = "rejected" if status == "rejected" else "approved"
+            ret = return_set_status(return_request=ret, status=first, admin_notes=note)
+        if status == "processed":
+            ret = return_set_status(return_request=ret, status="processed")
+        report.returns_created += 1
+
+
+def _backdate(order: Order, days_ago: int) -> None:
+    """Spread the demo orders over the past weeks (so the sales overview has a history
+    and one unpaid invoice is past due). Only timestamps move: every status was set by
+    the services above. Each recorded step happens a day after the one before."""
+    placed = timezone.now() - timedelta(days=days_ago, hours=2)
+    Order.objects.filter(pk=order.pk).update(created_at=placed)
+    last = placed
+    for step, change in enumerate(order.history.order_by("at", "id")):
+        last = min(placed + timedelta(days=step), timezone.now())
+        type(change).objects.filter(pk=change.pk).update(at=last)
+    if order.status == OrderStatus.DELIVERED:
+        Order.objects.filter(pk=order.pk).update(delivered_at=last)
+    for invoice in Invoice.objects.filter(order=order):
+        Invoice.objects.filter(pk=invoice.pk).update(
+            issued_at=placed,
+            due_date=Invoice.default_due_date(timezone.localdate(placed)),
+            paid_at=placed + timedelta(hours=1) if invoice.paid_at else None,
+        )

@@ -1,0 +1,105 @@
+"""`manage.py seed_demo`: a living demo shop, the same after a second run."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+
+from accounts.models import User
+from catalog.models import Category, PetType, Product
+from petshop.demo import data
+from returns.models import Return
+from sales.models import Invoice, InvoiceStatus, Order, OrderStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = (User, Product, Order, Invoice, Return)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_seed_builds_orders_in_every_status():
+    seed()
+    assert set(Order.objects.values_list("status", flat=True)) == set(OrderStatus.values)
+
+
+def test_seed_builds_invoices_in_every_status_with_one_overdue():
+    seed()
+    statuses = list(Invoice.objects.values_list("status", flat=True))
+    assert set(statuses) == set(InvoiceStatus.values)
+    assert statuses.count(InvoiceStatus.OVERDUE) == 1
+    assert all(order.live_invoice or order.status == "cancelled" for order in Order.objects.all())
+
+
+def test_seed_builds_a_processed_and_a_requested_return():
+    seed()
+    assert set(Return.objects.values_list("status", flat=True)) == {"processed", "requested"}
+
+
+def test_seed_fills_every_pet_type_and_category():
+    seed()
+    assert not PetType.objects.filter(products__isnull=True).exists()
+    assert not Category.objects.filter(products__isnull=True).exists()
+    assert Product.objects.count() >= 40
+
+
+def test_seed_has_sold_out_and_low_stock_products():
+    seed()
+    assert Product.objects.filter(stock=0).exists()
+    assert Product.objects.filter(stock__gt=0).low_stock().exists()
+
+
+def test_second_run_duplicates_nothing():
+    seed()
+    before = counts()
+    output = seed()
+    assert counts() == before
+    assert "0 users, 0 products, 0 orders, 0 returns created" in output
+
+
+def test_demo_logins_are_printed_and_work():
+    output = seed()
+    for username, _email, _first, _last, password, is_admin in data.USERS:
+        assert f"{username} " in output and password in output
+        user = User.objects.get(username=username)
+        assert user.check_password(password)
+        assert user.is_staff == is_admin and user.is_customer
+
+
+def test_demo_passwords_pass_the_password_validators():
+    for username, email, first, last, password, _ in data.USERS:
+        validate_password(password, User(username=username, email=email, first_name=first, last_name=last))
+
+
+def test_second_run_restores_a_changed_demo_password():
+    seed()
+    user = User.objects.get(username="alice")
+    user.set_password("something-else-entirely")
+    user.save()
+    seed()
+    user.refresh_from_db()
+    assert user.check_password("alice-demo-pass")
+
+
+def test_products_option_adds_that_many_products_each_run():
+    seed()
+    before = Product.objects.count()
+    output = seed("--products", "2500")  # more than one batch
+    assert Product.objects.count() == before + 2500
+    assert "2,500/2,500 products" in output
+    seed("--products", "3")
+    assert Product.objects.filter(sku__startswith="GEN-").count() == 2503
+
+
+def test_generated_products_are_valid():
+    seed("--products", "50")
+    for product in Product.objects.filter(sku__startswith="GEN-")[:50]:
+        product.full_clean()

@@ -1,0 +1,63 @@
+"""Settings: production refuses a missing or weak secret key, and `check --deploy` is
+clean with production values. Each case runs in a fresh interpreter, since settings are
+read once per process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x7#kq-" + "long-random-production-secret-" * 2,
+    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+}
+
+
+def run_python(args: list[str], **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="petshop.settings")
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+IMPORT_SETTINGS = ["-c", "import django; django.setup(); print('started')"]
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [None, "", "short-secret", "dev-only-insecure-secret-key-do-not-use-in-production"],
+    ids=["missing", "empty", "short", "default"],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    env = {**PRODUCTION}
+    env.pop("DJANGO_SECRET_KEY")
+    if secret is not None:
+        env["DJANGO_SECRET_KEY"] = secret
+    result = run_python(IMPORT_SETTINGS, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = run_python(IMPORT_SETTINGS, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_development_starts_without_any_environment():
+    result = run_python(IMPORT_SETTINGS)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
