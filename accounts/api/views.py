@@ -1,6 +1,8 @@
 """Auth (A1–A5) and users (U1–U8) of API.md. Thin: a serializer validates, one
 accounts.services call writes, a serializer renders."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import IntegrityError
@@ -53,6 +55,17 @@ class PublicAuthView(GenericAPIView):
         return 'Bearer realm="api"'
 
 
+@contextmanager
+def field_errors():
+    """A service's InvalidInput about one field (a taken username, a wrong current
+    password) in DRF's 400 shape `{"field": ["message"]}`, like the serializers'."""
+    try:
+        yield
+    except InvalidInput as exc:
+        field = exc.extra.get("field", "non_field_errors")
+        raise ValidationError({field: exc.extra.get("messages") or [exc.detail]}) from exc
+
+
 def _revalidate_after_race(serializer_class, request, **kwargs):
     """A unique username/email taken between validation and the insert: validating
     again now reports it on its field, as the first validation would have."""
@@ -74,7 +87,8 @@ class RegisterView(PublicAuthView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            user = services.user_register(**serializer.validated_data)
+            with field_errors():
+                user = services.user_register(**serializer.validated_data)
         except IntegrityError:
             _revalidate_after_race(RegisterSerializer, request)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -197,7 +211,8 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         serializer = UserUpdateSerializer(user, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         try:
-            user = services.user_update(user=user, **serializer.validated_data)
+            with field_errors():
+                user = services.user_update(user=user, **serializer.validated_data)
         except IntegrityError:
             _revalidate_after_race(UserUpdateSerializer, request, instance=user, partial=partial)
         return Response(UserSerializer(user).data)
@@ -218,16 +233,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
             data=request.data, context={"request": request, "user": user, "needs_current": own}
         )
         serializer.is_valid(raise_exception=True)
-        try:
+        with field_errors():  # the wrong current password → 400 on current_password
             services.user_set_password(
                 user=user,
                 new_password=serializer.validated_data["new_password"],
                 current_password=serializer.validated_data.get("current_password"),
                 check_current=own,
             )
-        except InvalidInput as exc:
-            # The wrong current password, in DRF's 400 shape on its field.
-            raise ValidationError({exc.extra.get("field", "non_field_errors"): [exc.detail]}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["get"], serializer_class=RolesSerializer)
