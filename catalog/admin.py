@@ -1,0 +1,170 @@
+"""Staff keep the catalog here. Every write goes through catalog.services, so the rules
+hold (stock ≥ 0, withdrawn products leave carts) and the catalog cache is invalidated."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from catalog.models import Category, PetType, Product
+from catalog.services import (
+    category_create,
+    category_delete,
+    category_update,
+    pet_type_delete,
+    pet_type_save,
+    product_create,
+    product_delete,
+    product_update,
+    stock_set,
+)
+from petshop.admin_tools import ServiceModelAdmin, run_for_each
+
+
+def _copy_saved(target, saved) -> None:
+    """Make the admin's unsaved form instance the object a service created, so Django's
+    log entry and redirect point at it."""
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+
+
+class _NothingProtected:
+    """Let the delete page reach delete_model even when related rows protect the
+    object: the service decides (refuses with a message, or deactivates instead)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, []
+
+
+class LowStockFilter(admin.SimpleListFilter):
+    title = "stock level"
+    parameter_name = "low_stock"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", f"Low (≤ {settings.LOW_STOCK_THRESHOLD})"),
+            ("no", f"Above {settings.LOW_STOCK_THRESHOLD}"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.low_stock()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Product.objects.low_stock().values("pk"))
+        return queryset
+
+
+@admin.register(Product)
+class ProductAdmin(_NothingProtected, ServiceModelAdmin):
+    list_display = ("name", "sku", "category", "pet_type", "price", "stock", "is_active", "updated_at")
+    list_display_links = ("name",)
+    list_editable = ("price", "stock")
+    list_filter = ("category", "pet_type", "is_active", LowStockFilter)
+    list_select_related = ("category", "pet_type")
+    search_fields = ("name", "sku")
+    ordering = ("name", "id")
+    list_per_page = 50
+    readonly_fields = ("slug", "created_at", "updated_at", "created_by", "margin")
+    fieldsets = (
+        (None, {"fields": ("sku", "name", "slug", "description", "category", "pet_type", "brand")}),
+        ("Selling", {"fields": ("price", "stock", "is_active", "weight_kg", "image_url")}),
+        ("Staff only", {"fields": ("internal_cost", "supplier_info", "margin")}),
+        ("Record", {"fields": ("created_at", "updated_at", "created_by")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "pet_type", "created_by")
+
+    @admin.display(description="margin")
+    def margin(self, obj):
+        return obj.margin if obj.pk else None
+
+    def save_with_services(self, request, obj, form, change):
+        if not change:
+            _copy_saved(obj, product_create(created_by=request.user, **form.cleaned_data))
+            return
+        # Only what the form changed: list editing must not rewrite other fields.
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        stock = data.pop("stock", None)
+        if data:
+            product_update(product=obj, **data)
+        if stock is not None:
+            stock_set(product=obj, stock=stock)
+
+    def delete_with_services(self, request, obj):
+        if not product_delete(product=obj):
+            messages.warning(
+                request, f"{obj} appears in orders, so it was deactivated instead of deleted."
+            )
+
+    def delete_queryset(self, request, queryset):
+        kept = [str(p) for p in queryset.order_by("pk") if not product_delete(product=p)]
+        if kept:
+            messages.warning(
+                request,
+                f"{len(kept)} product(s) appear in orders and were deactivated instead of "
+                f"deleted: {', '.join(kept)}.",
+            )
+
+
+@admin.register(Category)
+class CategoryAdmin(_NothingProtected, ServiceModelAdmin):
+    list_display = ("name", "slug", "product_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_product_count=Count("products"))
+
+    @admin.display(description="products", ordering="_product_count")
+    def product_count(self, obj):
+        return obj._product_count
+
+    def save_with_services(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in ("name", "slug", "description")}
+        if change:
+            category_update(category=obj, **data)
+        else:
+            _copy_saved(obj, category_create(**data))
+
+    def delete_with_services(self, request, obj):
+        category_delete(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        run_for_each(
+            request,
+            queryset.order_by("pk"),
+            lambda category: category_delete(category=category),
+            done="deleted",
+            noun=("category", "categories"),
+        )
+
+
+@admin.register(PetType)
+class PetTypeAdmin(_NothingProtected, ServiceModelAdmin):
+    list_display = ("name", "slug", "product_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_product_count=Count("products"))
+
+    @admin.display(description="products", ordering="_product_count")
+    def product_count(self, obj):
+        return obj._product_count
+
+    def save_with_services(self, request, obj, form, change):
+        pet_type_save(pet_type=obj)
+
+    def delete_with_services(self, request, obj):
+        pet_type_delete(pet_type=obj)
+
+    def delete_queryset(self, request, queryset):
+        run_for_each(
+            request,
+            queryset.order_by("pk"),
+            lambda pet_type: pet_type_delete(pet_type=pet_type),
+            done="deleted",
+            noun=("pet type", "pet types"),
+        )

@@ -1,0 +1,163 @@
+"""What every app's Django admin shares: writes go through the domain services, and a
+refusal from a service (a DomainError) becomes a message with nothing changed.
+
+Django's admin saves objects itself (``form.save()``, ``obj.delete()``); the admins of
+this project override ``save_model`` / ``delete_model`` / ``delete_queryset`` to call
+the services instead, and use :meth:`ServiceModelAdmin.refuse` when a service says no.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.contrib.admin.utils import quote
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from petshop.exceptions import DomainError
+
+REFUSED = "_admin_refused"
+REPORTED = "_admin_bulk_reported"
+
+
+def error_text(exc: Exception) -> str:
+    """The human text of a service refusal (a DomainError or a model ValidationError)."""
+    if isinstance(exc, DomainError):
+        return exc.detail
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(
+                f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
+                for field, errors in exc.message_dict.items()
+            )
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class ServiceModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose save/delete hooks call services and may refuse.
+
+    Subclasses implement ``save_with_services`` / ``delete_with_services``. Django runs
+    ``save_model`` (change form, add form and list editing alike) and ``delete_model``
+    inside one ``transaction.atomic`` block; a refusal (DomainError, or a model
+    ValidationError from a service's full_clean) rolls that whole block back, the log
+    entry and the other rows of a list edit included, so a refused edit changes nothing;
+    the refusal is shown as an error and Django's success message is suppressed.
+    """
+
+    def save_with_services(self, request, obj, form, change) -> None:
+        raise NotImplementedError  # each admin calls its services here
+
+    def delete_with_services(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if self.was_refused(request):
+            return  # an earlier row of the same list edit was refused: all is rolled back
+        try:
+            self.save_with_services(request, obj, form, change)
+        except (DomainError, ValidationError) as exc:
+            self.refuse(request, exc)
+
+    def delete_model(self, request, obj):
+        try:
+            self.delete_with_services(request, obj)
+        except (DomainError, ValidationError) as exc:
+            self.refuse(request, exc)
+
+    def save_related(self, request, form, formsets, change):
+        if not self.was_refused(request):
+            super().save_related(request, form, formsets, change)
+
+    def refuse(self, request, exc: Exception) -> None:
+        transaction.set_rollback(True)
+        setattr(request, REFUSED, True)
+        messages.error(request, error_text(exc))
+
+    @staticmethod
+    def was_refused(request) -> bool:
+        return getattr(request, REFUSED, False)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # After a refusal, or after a bulk service call has reported its own outcome
+        # (run_for_each), Django's generic "successfully ..." would be untrue.
+        suppressed = self.was_refused(request) or getattr(request, REPORTED, False)
+        if suppressed and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def log_addition(self, request, obj, message):
+        if self.was_refused(request):  # the object was never created: nothing to log
+            return None
+        return super().log_addition(request, obj, message)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.was_refused(request):  # the formsets were never saved
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if self.was_refused(request):  # nothing changed, and the transaction is rolled back
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.was_refused(request):
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.was_refused(request):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if self.was_refused(request):  # the object is still there: back to it
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(obj_id)],
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().response_delete(request, obj_display, obj_id)
+
+
+def run_for_each(
+    request,
+    objects: Iterable,
+    apply: Callable,
+    *,
+    done: str,
+    noun: tuple[str, str],
+    describe: Callable | None = None,
+) -> tuple[int, list[str]]:
+    """Apply a service call to each object, each in its own transaction, and report:
+    how many succeeded (``messages.success``) and which were refused and why
+    (``messages.warning``). ``done`` completes "3 orders ..." (e.g. "moved to shipped");
+    ``describe(obj, result)``, if given, adds each success's outcome to the message.
+    """
+    setattr(request, REPORTED, True)
+    moved, refused, outcomes = 0, [], []
+    for obj in objects:
+        try:
+            result = apply(obj)
+        except (DomainError, ValidationError) as exc:
+            refused.append(f"{obj}: {error_text(exc)}")
+        else:
+            moved += 1
+            if describe is not None:
+                outcomes.append(describe(obj, result))
+    singular, plural = noun
+    if moved:
+        detail = f": {'; '.join(outcomes)}" if outcomes else ""
+        messages.success(request, f"{moved} {singular if moved == 1 else plural} {done}{detail}.")
+    if refused:
+        messages.warning(
+            request,
+            f"{len(refused)} {singular if len(refused) == 1 else plural} refused: "
+            + "; ".join(refused),
+        )
+    return moved, refused

@@ -1,0 +1,169 @@
+"""Returns in the admin: approve, reject (with a note) and process (restock and refund)
+through returns.services.return_set_status; the outcome of each is shown."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from petshop.admin_tools import ServiceModelAdmin, run_for_each
+from returns.models import Return, ReturnLine, ReturnStatus
+from returns.services import return_set_status, return_update
+
+
+class ReturnLineInline(admin.TabularInline):
+    model = ReturnLine
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("sku", "name", "unit_price", "quantity", "refund_amount", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order_line")
+
+    @admin.display(description="sku")
+    def sku(self, obj):
+        return obj.order_line.sku
+
+    @admin.display(description="item")
+    def name(self, obj):
+        return obj.name
+
+    @admin.display(description="price paid")
+    def unit_price(self, obj):
+        return obj.unit_price
+
+    @admin.display(description="refund")
+    def refund_amount(self, obj):
+        return obj.refund_amount
+
+
+class RejectForm(forms.Form):
+    admin_notes = forms.CharField(
+        label="Note to the customer (why the return is rejected)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+@admin.register(Return)
+class ReturnAdmin(ServiceModelAdmin):
+    list_display = ("id", "order_link", "customer", "status", "refund", "created_at", "processed_at")
+    list_filter = ("status", "created_at")
+    search_fields = ("=id", "order__number", "order__user__username", "order__user__email")
+    list_select_related = ("order__user",)
+    date_hierarchy = "created_at"
+    inlines = [ReturnLineInline]
+    fields = ("order", "status", "refund", "admin_notes", "created_at", "updated_at", "processed_at")
+    readonly_fields = ("order", "status", "refund", "created_at", "updated_at", "processed_at")
+    actions = ["approve", "reject", "process"]
+
+    def get_queryset(self, request):
+        # The refund total summed by the database, not line by line per row.
+        refund = ExpressionWrapper(
+            F("lines__quantity") * F("lines__order_line__unit_price"),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
+        return super().get_queryset(request).select_related("order__user").annotate(_refund=Sum(refund))
+
+    @admin.display(description="order", ordering="order__number")
+    def order_link(self, obj):
+        url = reverse("admin:sales_order_change", args=[obj.order_id])
+        return format_html('<a href="{}">{}</a>', url, obj.order.number)
+
+    @admin.display(description="customer", ordering="order__user__username")
+    def customer(self, obj):
+        return obj.order.user.username
+
+    @admin.display(description="refund", ordering="_refund")
+    def refund(self, obj):
+        return obj._refund
+
+    def has_add_permission(self, request):
+        return False  # customers request returns (storefront / API)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a return stays
+
+    def save_with_services(self, request, obj, form, change):
+        if "admin_notes" in form.changed_data:
+            return_update(return_request=obj, admin_notes=form.cleaned_data["admin_notes"])
+
+    def _move(self, request, queryset, status: str, done: str, admin_notes=None, describe=None):
+        run_for_each(
+            request,
+            queryset.select_related("order").order_by("pk"),
+            lambda ret: return_set_status(return_request=ret, status=status, admin_notes=admin_notes),
+            done=done,
+            noun=("return", "returns"),
+            describe=describe,
+        )
+
+    @admin.action(description="Approve selected returns")
+    def approve(self, request, queryset):
+        self._move(request, queryset, ReturnStatus.APPROVED, "approved")
+
+    @admin.action(description="Process selected returns (restock and refund)")
+    def process(self, request, queryset):
+        def outcome(ret, processed):
+            lines = list(processed.lines.select_related("order_line"))
+            items = sum(line.quantity for line in lines)
+            refund = sum(line.refund_amount for line in lines)
+            return f"#{ret.pk} refunded {refund} on order {ret.order.number}, {items} item(s) restocked"
+
+        self._move(request, queryset, ReturnStatus.PROCESSED, "processed", describe=outcome)
+
+    @admin.action(description="Reject selected returns (asks for a note)")
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                self._move(
+                    request, queryset, ReturnStatus.REJECTED, "rejected", form.cleaned_data["admin_notes"]
+                )
+                return None
+        else:
+            form = RejectForm()
+        return TemplateResponse(
+            request,
+            "admin/returns/return/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject returns",
+                "opts": self.opts,
+                "form": form,
+                "returns": list(queryset.select_related("order__user").order_by("pk")),
+                "action": "reject",
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(ReturnLine)
+class ReturnLineAdmin(admin.ModelAdmin):
+    list_display = ("id", "return_request", "item", "quantity", "reason")
+    search_fields = ("order_line__name", "order_line__sku", "return_request__order__number")
+    list_select_related = ("return_request__order", "order_line")
+
+    @admin.display(description="item")
+    def item(self, obj):
+        return obj.order_line.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

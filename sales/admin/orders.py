@@ -1,0 +1,130 @@
+"""Orders in the admin: read-only records moved along the state machine by actions that
+call sales.services (order_set_status / order_cancel), never by editing a field."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from petshop.admin_tools import ServiceModelAdmin, run_for_each
+from sales.models import Invoice, Order, OrderLine, OrderStatus, OrderStatusChange
+from sales.services import order_cancel, order_set_status, order_update_address
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("sku", "name", "product", "unit_price", "quantity", "line_total")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    @admin.display(description="line total")
+    def line_total(self, obj):
+        return obj.line_total
+
+
+class OrderStatusChangeInline(ReadOnlyInline):
+    model = OrderStatusChange
+    verbose_name = "status change"
+    verbose_name_plural = "status history"
+    fields = ("at", "from_status", "to_status", "by")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class InvoiceInline(ReadOnlyInline):
+    model = Invoice
+    fields = ("invoice_link", "status", "total", "amount_refunded", "due_date", "paid_at")
+    readonly_fields = fields
+
+    @admin.display(description="invoice")
+    def invoice_link(self, obj):
+        url = reverse("admin:sales_invoice_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.number)
+
+
+def _status_action(status: str, verb: str):
+    def action(modeladmin, request, queryset):
+        run_for_each(
+            request,
+            queryset.order_by("pk"),
+            lambda order: order_set_status(order=order, status=status, by=request.user),
+            done=f"moved to {status}",
+            noun=("order", "orders"),
+        )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=f"{verb} selected orders (→ {status})")(action)
+
+
+@admin.register(Order)
+class OrderAdmin(ServiceModelAdmin):
+    list_display = ("number", "customer", "status", "total", "created_at", "delivered_at")
+    list_filter = ("status", "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("number", "user__username", "user__email")
+    list_select_related = ("user",)
+    list_per_page = 50
+    inlines = [OrderLineInline, OrderStatusChangeInline, InvoiceInline]
+    fields = (
+        "number",
+        "user",
+        "status",
+        "total",
+        "shipping_address",
+        "created_at",
+        "updated_at",
+        "delivered_at",
+    )
+    readonly_fields = ("number", "user", "status", "total", "created_at", "updated_at", "delivered_at")
+    actions = [
+        _status_action(OrderStatus.CONFIRMED, "Confirm"),
+        _status_action(OrderStatus.PROCESSING, "Process"),
+        _status_action(OrderStatus.SHIPPED, "Ship"),
+        _status_action(OrderStatus.DELIVERED, "Deliver"),
+        "cancel",
+    ]
+
+    @admin.display(description="customer", ordering="user__username")
+    def customer(self, obj):
+        return obj.user.username
+
+    @admin.action(description="Cancel selected orders (stock back, invoice voided or refunded)")
+    def cancel(self, request, queryset):
+        run_for_each(
+            request,
+            queryset.order_by("pk"),
+            lambda order: order_cancel(order=order, by=request.user),
+            done="cancelled",
+            noun=("order", "orders"),
+        )
+
+    def has_add_permission(self, request):
+        return False  # orders come from checkout
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # order history stays whole; the API deletes cancelled orders
+
+    def save_with_services(self, request, obj, form, change):
+        # Only the shipping address is editable, and only while the service allows it.
+        if "shipping_address" in form.changed_data:
+            order_update_address(
+                order=obj, shipping_address=form.cleaned_data["shipping_address"], by=request.user
+            )
