@@ -178,6 +178,9 @@ IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 # --- REST API ---
 REST_FRAMEWORK = {
+    # JSON in (API.md): nested bodies (cart lines, return items) have no form encoding,
+    # and the schema then documents only what the API really accepts.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",

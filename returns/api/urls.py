@@ -2,7 +2,8 @@ from rest_framework.routers import SimpleRouter
 
 from returns.api import views
 
-router = SimpleRouter()
+# Converters, not regexes: ids are integers in the schema, and /orders/abc/ is a 404.
+router = SimpleRouter(use_regex_path=False)
 router.register("returns", views.ReturnViewSet, basename="api-return")
 
 urlpatterns = router.urls

@@ -22,7 +22,7 @@ from sales.models import Order
 
 @extend_schema_view(
     list=extend_schema(
-        responses={200: ReturnSerializer(many=True), **error_responses(400, 401)},
+        responses={200: ReturnSerializer(many=True), **error_responses(400, 401, 404)},
         description="Own returns (admins: everyone's).",
     ),
     retrieve=extend_schema(responses={200: ReturnSerializer, **error_responses(401, 404)}),
@@ -34,7 +34,7 @@ class ReturnViewSet(
     serializer_class = ReturnSerializer
     filterset_class = ReturnFilter
     admin_actions = frozenset({"partial_update", "set_status"})
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return Return.objects.for_user(self.request.user).with_details()

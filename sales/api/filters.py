@@ -3,12 +3,15 @@ caller may already see: a customer's querysets are scoped to them before filteri
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from sales.models import Cart, Invoice, InvoiceStatus, Order, OrderStatus
 
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """An integer id; a fraction or an out-of-range number is a 400, not a database error."""
 

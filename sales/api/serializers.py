@@ -117,6 +117,7 @@ class OrderHistorySerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderStatusChange
         fields = ["from_status", "to_status", "at", "by"]
+        read_only_fields = fields
 
 
 class OrderSerializer(serializers.ModelSerializer):

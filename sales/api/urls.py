@@ -3,7 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from sales.api import views
 
-router = SimpleRouter()
+# Converters, not regexes: ids are integers in the schema, and /orders/abc/ is a 404.
+router = SimpleRouter(use_regex_path=False)
 router.register("carts", views.AdminCartViewSet, basename="api-cart")
 router.register("orders", views.OrderViewSet, basename="api-order")
 router.register("invoices", views.InvoiceViewSet, basename="api-invoice")

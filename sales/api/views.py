@@ -136,7 +136,7 @@ class CartViewSet(viewsets.GenericViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        responses={200: AdminCartSerializer(many=True), **ADMIN_ONLY},
+        responses={200: AdminCartSerializer(many=True), **ADMIN_ONLY, **error_responses(400, 404)},
         description="Every non-empty cart of a user.",
     ),
     retrieve=extend_schema(responses={200: AdminCartSerializer, **ADMIN_ONLY, **error_responses(404)}),
@@ -147,7 +147,7 @@ class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = AdminCartSerializer
     permission_classes = [IsShopAdmin]
     filterset_class = filters.CartFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         carts = _carts().filter(user__isnull=False).order_by("-updated_at", "-id")
@@ -161,7 +161,7 @@ class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 @extend_schema_view(
     list=extend_schema(
-        responses={200: OrderSerializer(many=True), **error_responses(400, 401)},
+        responses={200: OrderSerializer(many=True), **error_responses(400, 401, 404)},
         description="Own orders, newest first (admins: everyone's, `?user=`).",
     ),
     retrieve=extend_schema(responses={200: OrderSerializer, **error_responses(401, 404)}),
@@ -173,7 +173,7 @@ class OrderViewSet(
     serializer_class = OrderSerializer
     filterset_class = filters.OrderFilter
     admin_actions = frozenset({"set_status", "destroy"})
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return Order.objects.for_user(self.request.user).with_details()
@@ -245,7 +245,7 @@ class OrderViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        responses={200: InvoiceSerializer(many=True), **error_responses(400, 401)},
+        responses={200: InvoiceSerializer(many=True), **error_responses(400, 401, 404)},
         description="Own invoices (admins: everyone's, `?user=`).",
     ),
     retrieve=extend_schema(responses={200: InvoiceSerializer, **error_responses(401, 404)}),
@@ -257,7 +257,7 @@ class InvoiceViewSet(
     serializer_class = InvoiceSerializer
     filterset_class = filters.InvoiceFilter
     admin_actions = frozenset({"create", "partial_update", "set_status", "destroy"})
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return Invoice.objects.for_user(self.request.user).select_related("order")
