@@ -61,3 +61,26 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _names_read(path: Path, pattern: str) -> set[str]:
+    import re
+
+    return set(re.findall(pattern, path.read_text()))
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    documented = _names_read(ROOT / ".env.example", r"(?m)^([A-Z][A-Z0-9_]+)=")
+    read = _names_read(ROOT / "petshop" / "settings.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"')
+    read |= _names_read(ROOT / "gunicorn.conf.py", r'(?:_int\(|environ\.get\()\s*"([A-Z][A-Z0-9_]+)"')
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY"} <= read
+    assert read - documented == set()
+
+
+def test_gunicorn_config_takes_bind_and_workers_from_the_environment():
+    code = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py');"
+        "print(c['bind'], c['workers'], c['accesslog'], c['timeout'])"
+    )
+    result = run_python(["-c", code], PORT="8123", WEB_CONCURRENCY="3", GUNICORN_TIMEOUT="")
+    assert result.stdout.split() == ["0.0.0.0:8123", "3", "-", "30"], result.stderr

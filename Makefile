@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` (a demo shop at http://127.0.0.1:8000)
+# and `make test`. Both create .venv and install into it when needed; an install runs
+# again only when its requirements file changes (stamp files in .venv).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+COV := --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop
+
+.DEFAULT_GOAL := help
+.PHONY: help run test migrate seed check ci clean
+
+help:
+	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT)"
+	@echo "make test   - install the dev requirements and run the whole test suite with coverage"
+	@echo "make check  - Django's system checks and the missing-migrations check"
+	@echo "make ci     - what CI runs (.ci/run: both databases, deploy checks, .ci/checks/*.sh)"
+	@echo "make clean  - remove the virtualenv, the SQLite database and collected static files"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Runtime requirements only (enough to run the shop).
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# Tests and tooling on top (requirements-dev.txt includes requirements.txt).
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-runtime
+
+migrate: $(VENV)/.installed-runtime
+	$(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(COV) --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
+
+check: $(VENV)/.installed-runtime
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles .coverage
