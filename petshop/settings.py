@@ -196,6 +196,9 @@ REST_FRAMEWORK = {
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many proxies (load balancers) in front append to X-Forwarded-For. 0: the
+    # header is the client's own claim and never picks a throttle bucket.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
