@@ -1,2 +1,10 @@
+from django.urls import path
+
+from returns import views
+
 app_name = "returns"
-urlpatterns = []
+urlpatterns = [
+    path("orders/<str:number>/return/", views.return_create, name="create"),
+    path("returns/", views.return_list, name="list"),
+    path("returns/<int:pk>/", views.return_detail, name="detail"),
+]

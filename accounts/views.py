@@ -1,0 +1,115 @@
+"""Storefront account pages: register, log in / out, profile, password."""
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
+from accounts.services import user_register, user_set_password, user_update
+from petshop.exceptions import DomainError
+
+BACKEND = "accounts.backends.UsernameOrEmailBackend"
+
+
+def _merge_visitor_cart(request, anonymous_session_key):
+    # login() rotates the session key, so the caller captures the visitor's key first.
+    # Imported here: the cart is sales' business; accounts only hands over the moment.
+    from sales.session_cart import session_cart_merge
+
+    session_cart_merge(request, anonymous_session_key=anonymous_session_key)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        anonymous_session_key = self.request.session.session_key
+        response = super().form_valid(form)
+        _merge_visitor_cart(self.request, anonymous_session_key)
+        messages.success(self.request, f"Welcome back, {form.get_user().get_short_name() or form.get_user().username}.")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET)."""
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("catalog:home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_register(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.detail)
+        else:
+            anonymous_session_key = request.session.session_key
+            login(request, user, backend=BACKEND)
+            _merge_visitor_cart(request, anonymous_session_key)
+            messages.success(request, f"Welcome to the pet shop, {user.get_short_name() or user.username}!")
+            return redirect(_next_url(request) or "catalog:home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/register.html", {"form": form, "next": _next_url(request)}, status=status)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user_update(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                messages.success(request, "Your profile is saved.")
+                return redirect("accounts:profile")
+        return render(request, "accounts/profile.html", {"form": form}, status=400)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user_set_password(
+                    user=request.user,
+                    current_password=form.cleaned_data["current_password"],
+                    new_password=form.cleaned_data["new_password"],
+                )
+            except ValidationError as error:  # the password validators
+                form.add_error("new_password", error)
+            except DomainError as exc:
+                field = exc.extra.get("field")
+                form.add_error(field if field in form.fields else None, exc.detail)
+            else:
+                update_session_auth_hash(request, request.user)  # stay logged in here
+                messages.success(request, "Your password is changed.")
+                return redirect("accounts:profile")
+        return render(request, "accounts/password_change.html", {"form": form}, status=400)
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -1,0 +1,74 @@
+"""The storefront catalog's query. It *is* the API's FilterSet (API.md C1, in
+catalog/api/filters.py) — same parameter names, same search and orderings — with the
+labels and widgets an HTML form needs. Every filter state is a GET URL to share."""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+
+from catalog.api.filters import ORDERINGS, PRICE_FILTER, ProductFilter, _category_choices, _pet_type_choices
+
+SORT_LABELS = {
+    "name": "Name A–Z",
+    "-name": "Name Z–A",
+    "price": "Price, low to high",
+    "-price": "Price, high to low",
+    "-created_at": "Newest first",
+}
+assert set(SORT_LABELS) <= set(ORDERINGS)
+
+_PRICE_WIDGET = {"step": "0.01", "min": "0", "inputmode": "decimal"}
+
+
+class StorefrontProductFilter(ProductFilter):
+    """Construct it without `request`: the storefront never shows inactive products,
+    whoever is logged in (the API's admin-only `is_active` stays off)."""
+
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, brand, SKU…"}),
+    )
+    pet_type = django_filters.ChoiceFilter(
+        choices=_pet_type_choices, method="filter_pet_type", label="Pet", empty_label="All pets"
+    )
+    category = django_filters.ChoiceFilter(
+        choices=_category_choices,
+        method="filter_category",
+        label="Category",
+        empty_label="All categories",
+    )
+    min_price = django_filters.NumberFilter(
+        field_name="price",
+        lookup_expr="gte",
+        label="Min price ($)",
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs=_PRICE_WIDGET),
+        **PRICE_FILTER,
+    )
+    max_price = django_filters.NumberFilter(
+        field_name="price",
+        lookup_expr="lte",
+        label="Max price ($)",
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs=_PRICE_WIDGET),
+        **PRICE_FILTER,
+    )
+    # A checkbox: ticked means in stock only; unticked means everything (the API's
+    # `in_stock=false`, out of stock only, has no use in a shop window).
+    in_stock = django_filters.BooleanFilter(
+        method="filter_in_stock_only", label="In stock only", widget=forms.CheckboxInput
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=list(SORT_LABELS.items()), method="filter_ordering", label="Sort by", empty_label=None
+    )
+
+    def filter_in_stock_only(self, queryset, name, value):
+        return queryset.in_stock() if value else queryset
+
+    def cache_parts(self) -> tuple:
+        """The valid filter values, normalised: the part of a cache key naming this list."""
+        data = self.form.cleaned_data
+        return tuple(sorted((k, str(v)) for k, v in data.items() if v not in (None, "", False)))

@@ -1,0 +1,36 @@
+"""The storefront's catalog pages: home, the filtered list, the product page."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from catalog.filters import StorefrontProductFilter
+from catalog.forms import AddToCartForm
+from catalog.models import Product
+from catalog.pages import product_detail as product_detail_data
+from catalog.pages import product_featured, product_page_list
+
+
+def home(request):
+    return render(request, "catalog/home.html", {"featured": product_featured()})
+
+
+def product_list(request):
+    filterset = StorefrontProductFilter(request.GET, queryset=Product.objects.active())
+    filterset.form.is_valid()  # invalid values are shown as errors and ignored
+    page = product_page_list(filterset=filterset, page=request.GET.get("page"))
+    return render(
+        request,
+        "catalog/product_list.html",
+        {"filter": filterset, "form": filterset.form, "page": page},
+    )
+
+
+def product_detail(request, pk: int, slug: str):
+    data = product_detail_data(product_id=pk)
+    if data is None:
+        raise Http404("No such product.")
+    if slug != data["product"]["slug"]:
+        return redirect("catalog:product", pk=pk, slug=data["product"]["slug"], permanent=True)
+    quantity = request.GET.get("quantity", "1")
+    form = AddToCartForm(initial={"product_id": pk, "quantity": quantity}, stock=data["product"]["stock"])
+    return render(request, "catalog/product_detail.html", {**data, "form": form})

@@ -1,0 +1,56 @@
+"""A customer's returns: ask for one on a delivered order, follow their status.
+Lookups are scoped to the logged-in user (another customer's → 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from petshop.exceptions import DomainError
+from returns.forms import ReturnRequestForm
+from returns.models import Return
+from returns.selectors import returnable_quantities
+from returns.services import return_request
+from sales.models import Order
+
+
+@login_required
+def return_create(request, number: str):
+    order = get_object_or_404(
+        Order.objects.filter(user=request.user).prefetch_related("lines"), number=number
+    )
+    lines = list(order.lines.all())
+    form = ReturnRequestForm(
+        request.POST or None, order_lines=lines, returnable=returnable_quantities(order=order)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ret = return_request(order=order, items=form.items())
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+                status = exc.status_code
+            else:
+                messages.success(request, f"Your return request #{ret.pk} is received.")
+                return redirect("returns:detail", pk=ret.pk)
+        else:
+            status = 400
+    return render(request, "returns/return_form.html", {"order": order, "form": form}, status=status)
+
+
+@login_required
+def return_list(request):
+    returns = (
+        Return.objects.filter(order__user=request.user)
+        .with_details()
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(returns, 20).get_page(request.GET.get("page"))
+    return render(request, "returns/return_list.html", {"page": page})
+
+
+@login_required
+def return_detail(request, pk: int):
+    ret = get_object_or_404(Return.objects.filter(order__user=request.user).with_details(), pk=pk)
+    return render(request, "returns/return_detail.html", {"ret": ret})

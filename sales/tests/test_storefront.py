@@ -1,0 +1,284 @@
+"""The storefront's cart, checkout, orders and invoices through Django's test client."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalog.services import stock_set
+from catalog.tests.factories import ProductFactory
+from sales.models import Cart, Order, OrderStatus
+from sales.services import cart_add, cart_for_user
+from sales.tests.factories import order_in_status, place_order
+
+pytestmark = pytest.mark.django_db
+
+CART = reverse("sales:cart")
+ADD = reverse("sales:cart_add")
+CHECKOUT = reverse("sales:checkout")
+ADDRESS = {"full_name": "Ada Lovelace", "street": "1 Dog Lane", "postal_code": "1000", "city": "Barkville", "country": "Petland"}
+
+
+@pytest.fixture
+def shopper(client, customer):
+    client.force_login(customer)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def checkout_data(client, **overrides) -> dict:
+    key = client.get(CHECKOUT).context["form"].initial["idempotency_key"]
+    return {**ADDRESS, "idempotency_key": key, **overrides}
+
+
+# --- Cart ----------------------------------------------------------------------------
+
+
+def test_visitor_can_fill_a_session_cart_without_an_account(client):
+    product = ProductFactory(name="Chew toy", price="4.50")
+    response = client.post(ADD, {"product_id": product.pk, "quantity": 2})
+    assert response.status_code == 302
+    cart = Cart.objects.get(session_key=client.session.session_key)
+    assert cart.user is None and cart.lines.get().quantity == 2
+    page = client.get(CART)
+    assert "Chew toy" in page.content.decode() and page.context["total"] == 9
+
+
+def test_add_adds_to_the_line_already_in_the_cart(shopper, customer, product):
+    shopper.post(ADD, {"product_id": product.pk, "quantity": 2})
+    shopper.post(ADD, {"product_id": product.pk, "quantity": 3})
+    assert cart_for_user(user=customer).lines.get().quantity == 5
+
+
+def test_over_stock_add_is_refused_with_a_reason_and_the_typed_quantity_kept(shopper, customer):
+    product = ProductFactory(name="Rare treat", stock=3)
+    response = shopper.post(ADD, {"product_id": product.pk, "quantity": 7}, follow=True)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Only 3 of Rare treat in stock." in html
+    assert 'value="7"' in html  # what the customer typed is still in the field
+    assert not cart_for_user(user=customer).lines.exists()
+
+
+def test_over_stock_add_counts_what_the_cart_already_holds(shopper, customer):
+    product = ProductFactory(name="Rare treat", stock=3)
+    shopper.post(ADD, {"product_id": product.pk, "quantity": 2})
+    response = shopper.post(ADD, {"product_id": product.pk, "quantity": 2})
+    assert "You already have 2 in your cart." in " ".join(messages_of(response))
+    assert cart_for_user(user=customer).lines.get().quantity == 2
+
+
+def test_over_limit_add_explains_the_limit(shopper, product):
+    response = shopper.post(ADD, {"product_id": product.pk, "quantity": 51})
+    assert response.status_code == 400
+    assert "50" in response.context["form"].errors["quantity"][0]
+
+
+def test_adding_an_inactive_product_is_refused(shopper, customer):
+    product = ProductFactory(is_active=False)
+    response = shopper.post(ADD, {"product_id": product.pk, "quantity": 1}, follow=True)
+    assert "not available" in " ".join(messages_of(response))
+    assert not Cart.objects.filter(user=customer, lines__isnull=False).exists()
+
+
+def test_cart_quantity_change_and_removal(shopper, customer):
+    keep, drop = ProductFactory(name="Keep"), ProductFactory(name="Drop")
+    cart = cart_for_user(user=customer)
+    cart_add(cart=cart, product_id=keep.pk, quantity=1)
+    cart_add(cart=cart, product_id=drop.pk, quantity=1)
+    shopper.post(reverse("sales:cart_update"), {"product_id": keep.pk, "quantity": 4})
+    shopper.post(reverse("sales:cart_remove"), {"product_id": drop.pk})
+    assert list(cart.lines.values_list("product__name", "quantity")) == [("Keep", 4)]
+    shopper.post(reverse("sales:cart_update"), {"product_id": keep.pk, "quantity": 0})
+    assert not cart.lines.exists()
+
+
+def test_cart_quantity_over_stock_is_refused_next_to_the_line(shopper, customer):
+    product = ProductFactory(stock=5)
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
+    response = shopper.post(reverse("sales:cart_update"), {"product_id": product.pk, "quantity": 9})
+    assert response.status_code == 400
+    row = response.context["rows"][0]
+    assert "Only 5" in row["form"].errors["quantity"][0]
+    assert 'value="9"' in response.content.decode()
+
+
+def test_cart_shows_stock_problems_before_paying(shopper, customer):
+    short, gone = ProductFactory(name="Short", stock=5), ProductFactory(name="Gone")
+    cart = cart_for_user(user=customer)
+    cart_add(cart=cart, product_id=short.pk, quantity=4)
+    cart_add(cart=cart, product_id=gone.pk, quantity=1)
+    stock_set(product=short, stock=2)
+    stock_set(product=gone, stock=0)
+    response = shopper.get(CART)
+    html = response.content.decode()
+    assert "Only 2 left in stock" in html and "Out of stock: please remove it." in html
+    assert response.context["has_problems"]
+    assert f'href="{CHECKOUT}"' not in html
+
+
+# --- Checkout ------------------------------------------------------------------------
+
+
+def test_checkout_needs_a_login_and_comes_back_after_it(client):
+    response = client.get(CHECKOUT)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={CHECKOUT}"
+
+
+def test_checkout_places_the_order_and_confirms_its_number(shopper, customer):
+    product = ProductFactory(stock=5, price="3.00")
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=2)
+    response = shopper.post(CHECKOUT, checkout_data(shopper), follow=True)
+    order = Order.objects.get(user=customer)
+    assert response.redirect_chain[-1][0] == reverse("sales:order_placed", args=[order.number])
+    assert order.number in response.content.decode()
+    assert order.total == 6 and "Barkville" in order.shipping_address
+    assert not cart_for_user(user=customer).lines.exists()
+    product.refresh_from_db()
+    assert product.stock == 3
+
+
+def test_a_double_submitted_checkout_places_one_order(shopper, customer, product):
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
+    data = checkout_data(shopper)
+    first = shopper.post(CHECKOUT, data)
+    second = shopper.post(CHECKOUT, data)
+    assert Order.objects.filter(user=customer).count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_checkout_form_errors_keep_what_was_typed(shopper, customer, product):
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
+    response = shopper.post(CHECKOUT, checkout_data(shopper, city=""))
+    assert response.status_code == 400
+    assert "This field is required." in response.context["form"].errors["city"]
+    assert 'value="1 Dog Lane"' in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_checkout_short_of_stock_changes_nothing_and_says_which_line(shopper, customer):
+    product = ProductFactory(name="Scarce", stock=5)
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=4)
+    data = checkout_data(shopper)
+    stock_set(product=product, stock=1)
+    response = shopper.post(CHECKOUT, data)
+    assert response.status_code == 409
+    assert "Not enough stock" in " ".join(messages_of(response))
+    assert "Only 1 left in stock" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_checkout_with_an_empty_cart_goes_back_to_the_cart(shopper):
+    assert shopper.get(CHECKOUT)["Location"] == CART
+
+
+# --- Orders and invoices -------------------------------------------------------------
+
+
+def test_order_history_lists_only_my_orders(shopper, customer, other_customer):
+    mine, theirs = place_order(user=customer), place_order(user=other_customer)
+    html = shopper.get(reverse("sales:order_list")).content.decode()
+    assert mine.number in html and theirs.number not in html
+
+
+def test_order_page_shows_lines_history_and_invoice(shopper, customer):
+    order = order_in_status(OrderStatus.SHIPPED, user=customer)
+    html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    assert order.lines.get().name in html
+    for status in ("Pending", "Shipped"):
+        assert status in html
+    assert order.live_invoice.number in html
+    assert "Cancel this order" not in html  # shipped: too late
+
+
+@pytest.mark.parametrize("name", ["sales:order", "sales:order_placed"])
+def test_another_customers_order_is_not_found(shopper, other_customer, name):
+    order = place_order(user=other_customer)
+    assert shopper.get(reverse(name, args=[order.number])).status_code == 404
+
+
+def test_customer_cancels_a_pending_order_and_stock_comes_back(shopper, customer):
+    product = ProductFactory(stock=5)
+    order = place_order(user=customer, products=[product], quantity=2)
+    response = shopper.post(reverse("sales:order_cancel", args=[order.number]), follow=True)
+    assert "is cancelled" in " ".join(messages_of(response))
+    order.refresh_from_db()
+    product.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED and product.stock == 5
+
+
+def test_cancelling_a_shipped_order_is_refused_with_the_reason(shopper, customer):
+    order = order_in_status(OrderStatus.SHIPPED, user=customer)
+    response = shopper.post(reverse("sales:order_cancel", args=[order.number]), follow=True)
+    assert "can no longer be cancelled" in " ".join(messages_of(response))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
+
+
+def test_cancelling_another_customers_order_is_not_found(shopper, other_customer):
+    order = place_order(user=other_customer)
+    assert shopper.post(reverse("sales:order_cancel", args=[order.number])).status_code == 404
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+
+
+def test_invoices_list_and_printable_invoice(shopper, customer, other_customer):
+    invoice = place_order(user=customer).live_invoice
+    theirs = place_order(user=other_customer).live_invoice
+    listing = shopper.get(reverse("sales:invoice_list")).content.decode()
+    assert invoice.number in listing and theirs.number not in listing
+    page = shopper.get(reverse("sales:invoice", args=[invoice.number]))
+    html = page.content.decode()
+    assert f"Invoice {invoice.number}" in html and "Billed to" in html
+    assert shopper.get(reverse("sales:invoice", args=[theirs.number])).status_code == 404
+
+
+def test_the_stylesheet_prints_invoices_without_navigation():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("css/shop.css")).read()
+    print_rules = css[css.index("@media print"):]
+    assert ".site-header" in print_rules and ".btn" in print_rules and "display: none" in print_rules
+
+
+def test_posts_without_a_csrf_token_are_refused(customer, product):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer)
+    assert client.post(ADD, {"product_id": product.pk, "quantity": 1}).status_code == 403
+    order = place_order(user=customer)
+    assert client.post(reverse("sales:order_cancel", args=[order.number])).status_code == 403
+    assert not Cart.objects.filter(user=customer, lines__isnull=False).exists()
+
+
+def test_posts_with_the_csrf_token_from_the_page_are_accepted(customer, product):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer)
+    page = client.get(reverse("catalog:product", args=[product.pk, product.slug])).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(ADD, {"product_id": product.pk, "quantity": 1, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_order_page_runs_a_bounded_number_of_queries(shopper, customer, django_assert_max_num_queries, count):
+    order = place_order(user=customer, products=ProductFactory.create_batch(count))
+    with django_assert_max_num_queries(10):
+        assert shopper.get(reverse("sales:order", args=[order.number])).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_cart_and_invoice_pages_run_a_bounded_number_of_queries(shopper, customer, django_assert_max_num_queries, count):
+    products = ProductFactory.create_batch(count)
+    order = place_order(user=customer, products=products)
+    cart = cart_for_user(user=customer)
+    for product in products:
+        cart_add(cart=cart, product_id=product.pk, quantity=1)
+    with django_assert_max_num_queries(8):
+        assert shopper.get(CART).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert shopper.get(reverse("sales:invoice", args=[order.live_invoice.number])).status_code == 200

@@ -1,0 +1,1 @@
+"""The storefront's sales pages, a module per concern: cart, checkout, orders, invoices."""

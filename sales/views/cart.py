@@ -1,0 +1,139 @@
+"""The cart page and its forms (add, change a quantity, remove). Anonymous visitors shop
+with a session cart; the cart services check every rule."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from catalog.forms import AddToCartForm
+from catalog.pages import product_detail as product_page_data
+from petshop.exceptions import DomainError
+from sales.exceptions import InsufficientStock, InvalidInput
+from sales.forms import CartLineForm, CartRemoveForm
+from sales.services import cart_add, cart_remove, cart_set_quantity
+from sales.session_cart import current_cart
+
+
+def line_problem(line) -> str:
+    """Why a cart line cannot be checked out as it is (shown before paying)."""
+    product = line.product
+    if not product.is_active:
+        return "No longer available: please remove it."
+    if product.stock == 0:
+        return "Out of stock: please remove it."
+    if product.stock < line.quantity:
+        return f"Only {product.stock} left in stock: please lower the quantity."
+    return ""
+
+
+def cart_summary(cart) -> dict:
+    lines = list(cart.lines.select_related("product", "product__pet_type")) if cart else []
+    rows = [{"line": line, "problem": line_problem(line)} for line in lines]
+    return {
+        "rows": rows,
+        "total": sum((line.line_total for line in lines), start=0),
+        "item_count": sum(line.quantity for line in lines),
+        "has_problems": any(row["problem"] for row in rows),
+    }
+
+
+@require_GET
+def cart_detail(request):
+    return _render_cart(request)
+
+
+def _render_cart(request, *, bound_form=None, status=200):
+    summary = cart_summary(current_cart(request))
+    for row in summary["rows"]:
+        pid = row["line"].product_id
+        if bound_form is not None and bound_form.data.get("product_id") == str(pid):
+            row["form"] = bound_form  # keep what was typed, with its error
+        else:
+            row["form"] = CartLineForm(
+                initial={"product_id": pid, "quantity": row["line"].quantity},
+                auto_id=f"id_line{pid}_%s",
+            )
+    return render(request, "sales/cart.html", summary, status=status)
+
+
+@require_POST
+def cart_add_view(request):
+    form = AddToCartForm(request.POST)
+    product_id = form.data.get("product_id", "")
+    data = product_page_data(product_id=int(product_id)) if product_id.isdigit() else None
+    if data is None:
+        messages.error(request, "That product is not available.")
+        return redirect("catalog:product_list")
+    if form.is_valid():
+        cart = current_cart(request, create=True)
+        quantity = form.cleaned_data["quantity"]
+        try:
+            cart_add(cart=cart, product_id=data["product"]["id"], quantity=quantity)
+        except DomainError as exc:
+            form.add_error("quantity", _explain_add_refusal(exc, cart, data["product"]["id"]))
+        else:
+            messages.success(request, f"Added {quantity} × {data['product']['name']} to your cart.")
+            return redirect(_safe_next(request) or _product_url(data["product"]))
+    # Refused: the product page again, with the typed quantity and why, next to the field.
+    messages.error(request, " ".join(form.errors.get("quantity", ["Please check the quantity."])))
+    return render(request, "catalog/product_detail.html", {**data, "form": form}, status=400)
+
+
+def _explain_add_refusal(exc: DomainError, cart, product_id: int) -> str:
+    detail = exc.detail
+    held = cart.lines.filter(product_id=product_id).values_list("quantity", flat=True).first()
+    # Stock and the per-line limit count what the cart already holds: say so.
+    if held and isinstance(exc, (InsufficientStock, InvalidInput)):
+        detail += f" You already have {held} in your cart."
+    return detail
+
+
+@require_POST
+def cart_update_view(request):
+    form = CartLineForm(request.POST, auto_id=f"id_line{request.POST.get('product_id', '')}_%s")
+    if form.is_valid():
+        cart = current_cart(request)
+        try:
+            if cart is None:
+                raise DomainError("Your cart is empty.")
+            line = cart_set_quantity(
+                cart=cart, product_id=form.cleaned_data["product_id"], quantity=form.cleaned_data["quantity"]
+            )
+        except DomainError as exc:
+            form.add_error("quantity", exc.detail)
+        else:
+            messages.success(request, "Cart updated." if line else "Removed from your cart.")
+            return redirect("sales:cart")
+    messages.error(request, " ".join(form.errors.get("quantity", ["Please check the quantity."])))
+    return _render_cart(request, bound_form=form, status=400)
+
+
+@require_POST
+def cart_remove_view(request):
+    form = CartRemoveForm(request.POST)
+    cart = current_cart(request)
+    if form.is_valid() and cart is not None:
+        try:
+            cart_remove(cart=cart, product_id=form.cleaned_data["product_id"])
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, "Removed from your cart.")
+    else:
+        messages.error(request, "That product is not in your cart.")
+    return redirect("sales:cart")
+
+
+def _product_url(product: dict) -> str:
+    return reverse("catalog:product", kwargs={"pk": product["id"], "slug": product["slug"]})
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

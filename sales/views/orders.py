@@ -1,0 +1,88 @@
+"""A customer's orders and invoices. Every lookup is scoped to the logged-in user, so
+another customer's order or invoice is a 404, never a 403 that confirms it exists."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from petshop.exceptions import DomainError
+from sales.models import Invoice, Order, OrderStatus
+from sales.services import order_cancel
+from sales.services.orders import CUSTOMER_CANCELLABLE
+
+LIST_PAGE_SIZE = 20
+
+
+@login_required
+def order_list(request):
+    orders = Order.objects.filter(user=request.user).order_by("-created_at", "-id")
+    page = Paginator(orders, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sales/order_list.html", {"page": page})
+
+
+@login_required
+def order_detail(request, number: str):
+    order = get_object_or_404(
+        Order.objects.filter(user=request.user)
+        .with_details()
+        .prefetch_related(Prefetch("returns", to_attr="return_list")),
+        number=number,
+    )
+    return render(
+        request,
+        "sales/order_detail.html",
+        {
+            "order": order,
+            "can_cancel": order.status in CUSTOMER_CANCELLABLE,
+            "can_return": _return_window_open(order),
+        },
+    )
+
+
+def _return_window_open(order) -> bool:
+    # A hint for showing the button; returns.services.return_request is what decides.
+    if order.status != OrderStatus.DELIVERED or order.delivered_at is None:
+        return False
+    return timezone.now() - order.delivered_at <= timedelta(days=settings.RETURN_WINDOW_DAYS)
+
+
+@login_required
+@require_POST
+def order_cancel_view(request, number: str):
+    order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
+    try:
+        order_cancel(order=order, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Order {order.number} is cancelled.")
+    return redirect("sales:order", number=order.number)
+
+
+@login_required
+def invoice_list(request):
+    invoices = (
+        Invoice.objects.filter(order__user=request.user)
+        .select_related("order")
+        .order_by("-issued_at", "-id")
+    )
+    page = Paginator(invoices, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sales/invoice_list.html", {"page": page})
+
+
+@login_required
+def invoice_detail(request, number: str):
+    invoice = get_object_or_404(
+        Invoice.objects.filter(order__user=request.user)
+        .select_related("order", "order__user")
+        .prefetch_related("order__lines"),
+        number=number,
+    )
+    return render(request, "sales/invoice_detail.html", {"invoice": invoice, "order": invoice.order})
