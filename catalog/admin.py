@@ -28,13 +28,14 @@ def _copy_saved(target, saved) -> None:
     target._state.adding = False
 
 
-class _NothingProtected:
-    """Let the delete page reach delete_model even when related rows protect the
-    object: the service decides (refuses with a message, or deactivates instead)."""
+class _ServiceDecidesDeletion:
+    """Let the delete page reach delete_model even when related rows protect the object
+    (or are read-only in the admin, like cart lines): the delete service decides what
+    happens (refuses with a message, or deactivates instead)."""
 
     def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
-        return deleted, counts, perms_needed, []
+        deleted, counts, _perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), []
 
 
 class LowStockFilter(admin.SimpleListFilter):
@@ -56,7 +57,7 @@ class LowStockFilter(admin.SimpleListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(_NothingProtected, ServiceModelAdmin):
+class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     list_display = ("name", "sku", "category", "pet_type", "price", "stock", "is_active", "updated_at")
     list_display_links = ("name",)
     list_editable = ("price", "stock")
@@ -75,6 +76,20 @@ class ProductAdmin(_NothingProtected, ServiceModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category", "pet_type", "created_by")
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+
+        class StockAsShownForm(form):
+            """The stock figure counts as changed only if staff changed what the page
+            showed: a checkout that took stock since the page loaded is not undone by
+            saving the row for its price."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["stock"].show_hidden_initial = True
+
+        return StockAsShownForm
 
     @admin.display(description="margin")
     def margin(self, obj):
@@ -109,7 +124,7 @@ class ProductAdmin(_NothingProtected, ServiceModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(_NothingProtected, ServiceModelAdmin):
+class CategoryAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     list_display = ("name", "slug", "product_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -142,7 +157,7 @@ class CategoryAdmin(_NothingProtected, ServiceModelAdmin):
 
 
 @admin.register(PetType)
-class PetTypeAdmin(_NothingProtected, ServiceModelAdmin):
+class PetTypeAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     list_display = ("name", "slug", "product_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
