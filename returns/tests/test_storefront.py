@@ -1,0 +1,114 @@
+"""Asking for a return and following it in the storefront (Django test client)."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from returns.models import Return, ReturnStatus
+from returns.services import return_set_status
+from returns.tests.factories import request_return
+from sales.models import OrderStatus
+from sales.tests.factories import order_in_status, place_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shopper(client, customer):
+    client.force_login(customer)
+    return client
+
+
+def form_url(order) -> str:
+    return reverse("returns:create", args=[order.number])
+
+
+def test_delivered_order_page_offers_a_return_and_a_pending_one_does_not(shopper, customer):
+    delivered = order_in_status(OrderStatus.DELIVERED, user=customer)
+    pending = place_order(user=customer)
+    assert form_url(delivered) in shopper.get(reverse("sales:order", args=[delivered.number])).content.decode()
+    assert form_url(pending) not in shopper.get(reverse("sales:order", args=[pending.number])).content.decode()
+
+
+def test_customer_requests_a_return_of_delivered_items(shopper, customer):
+    order = order_in_status(OrderStatus.DELIVERED, user=customer, quantity=3)
+    line = order.lines.get()
+    response = shopper.post(
+        form_url(order), {f"quantity_{line.pk}": "2", f"reason_{line.pk}": "Too small"}, follow=True
+    )
+    ret = Return.objects.get(order=order)
+    assert response.redirect_chain[-1][0] == reverse("returns:detail", args=[ret.pk])
+    assert ret.status == ReturnStatus.REQUESTED
+    assert list(ret.lines.values_list("quantity", "reason")) == [(2, "Too small")]
+    html = response.content.decode()
+    assert "Requested" in html and f"${line.unit_price * 2}" in html
+
+
+def test_return_form_needs_an_item_and_a_reason_for_it(shopper, customer):
+    order = order_in_status(OrderStatus.DELIVERED, user=customer)
+    line = order.lines.get()
+    nothing = shopper.post(form_url(order), {f"quantity_{line.pk}": "0"})
+    assert nothing.status_code == 400 and "Choose at least one item" in nothing.content.decode()
+    no_reason = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": " "})
+    assert no_reason.context["form"].errors[f"reason_{line.pk}"]
+    assert not Return.objects.exists()
+
+
+def test_return_of_an_undelivered_order_is_refused_with_the_reason(shopper, customer):
+    order = order_in_status(OrderStatus.SHIPPED, user=customer)
+    line = order.lines.get()
+    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Broken"})
+    assert response.status_code == 409
+    assert "Only a delivered order can be returned." in response.content.decode()
+    assert not Return.objects.exists()
+
+
+def test_return_after_the_window_is_refused(shopper, customer, settings):
+    order = order_in_status(
+        OrderStatus.DELIVERED, user=customer, delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1)
+    )
+    line = order.lines.get()
+    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Late"})
+    assert response.status_code == 409 and "days after delivery" in response.content.decode()
+
+
+def test_items_already_claimed_cannot_be_chosen_again(shopper, customer):
+    order = order_in_status(OrderStatus.DELIVERED, user=customer, quantity=1)
+    request_return(order=order)
+    response = shopper.get(form_url(order))
+    assert "Already returned or requested in full." in response.content.decode()
+
+
+def test_returns_list_and_status_are_mine_only(shopper, customer, other_customer):
+    mine = request_return(user=customer)
+    theirs = request_return(user=other_customer)
+    return_set_status(return_request=mine, status=ReturnStatus.APPROVED)
+    listing = shopper.get(reverse("returns:list")).content.decode()
+    assert f"Return #{mine.pk}" in listing and f"Return #{theirs.pk}" not in listing
+    assert "Approved" in shopper.get(reverse("returns:detail", args=[mine.pk])).content.decode()
+    assert shopper.get(reverse("returns:detail", args=[theirs.pk])).status_code == 404
+
+
+def test_return_form_of_another_customers_order_is_not_found(shopper, other_customer):
+    order = order_in_status(OrderStatus.DELIVERED, user=other_customer)
+    line = order.lines.get()
+    assert shopper.get(form_url(order)).status_code == 404
+    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Mine now"})
+    assert response.status_code == 404
+    assert not Return.objects.exists()
+
+
+def test_return_request_refuses_a_post_without_csrf(customer):
+    order = order_in_status(OrderStatus.DELIVERED, user=customer)
+    line = order.lines.get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer)
+    response = client.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "x"})
+    assert response.status_code == 403 and not Return.objects.exists()
+
+
+def test_returns_pages_need_a_login(client):
+    assert client.get(reverse("returns:list"))["Location"].startswith(reverse("accounts:login"))
