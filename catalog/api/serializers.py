@@ -1,0 +1,126 @@
+"""Input and output schemas of the catalog API (API.md, Catalog).
+
+Every write is a catalog.services call made by the view; these serializers only
+validate and render. Limits mirror the model columns, so hostile input (1e30, -1,
+10**12) is a 400 here and never a database overflow.
+"""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from catalog.models import Category, PetType, Product
+
+MAX_STOCK = 2_147_483_647  # an IntegerField on every database we run on
+
+
+class PetTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PetType
+        fields = ["id", "name", "slug"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    """C6–C9. `slug` is optional on create (made from the name); name and slug are unique."""
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description"]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class _SlugField(serializers.SlugRelatedField):
+    def __init__(self, model, **kwargs):
+        super().__init__(slug_field="slug", queryset=model.objects.all(), **kwargs)
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """The product everyone sees. `category` and `pet_type` are slugs, in and out."""
+
+    category = _SlugField(Category)
+    pet_type = _SlugField(PetType)
+    in_stock = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "sku",
+            "name",
+            "slug",
+            "description",
+            "price",
+            "category",
+            "pet_type",
+            "brand",
+            "weight_kg",
+            "image_url",
+            "stock",
+            "in_stock",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+ADMIN_FIELDS = ["internal_cost", "supplier_info", "margin", "low_stock", "created_by"]
+
+
+class AdminProductSerializer(ProductSerializer):
+    """What an admin sees: the public fields plus cost, supplier and stock signals."""
+
+    margin = serializers.DecimalField(max_digits=11, decimal_places=2, read_only=True, allow_null=True)
+    low_stock = serializers.BooleanField(read_only=True)
+    # The id straight from created_by_id: no query per row.
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta(ProductSerializer.Meta):
+        fields = ProductSerializer.Meta.fields + ADMIN_FIELDS
+        read_only_fields = fields
+
+
+class ProductWriteSerializer(serializers.ModelSerializer):
+    """C3/C4 input (admins). `sku` is generated when left out; `slug`, `created_by`,
+    timestamps and ids are never writable."""
+
+    sku = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z",
+        max_length=64,
+        required=False,
+        error_messages={"invalid": "Letters, digits, '.', '_' and '-' only."},
+        # Declared by hand, so the model's uniqueness is restated (the instance being
+        # edited is excluded by the validator itself).
+        validators=[
+            UniqueValidator(queryset=Product.objects.all(), message="A product with that sku already exists.")
+        ],
+    )
+    category = _SlugField(Category)
+    pet_type = _SlugField(PetType)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
+    weight_kg = serializers.DecimalField(
+        max_digits=8, decimal_places=3, min_value=Decimal("0"), required=False, allow_null=True
+    )
+    internal_cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "sku",
+            "name",
+            "description",
+            "price",
+            "category",
+            "pet_type",
+            "brand",
+            "weight_kg",
+            "image_url",
+            "stock",
+            "is_active",
+            "internal_cost",
+            "supplier_info",
+        ]

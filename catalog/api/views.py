@@ -1,0 +1,188 @@
+"""Catalog API (API.md C1–C11). Reads are public and cached; writes are admin-only,
+each one catalog.services call (which also invalidates the cache on commit)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from catalog import services
+from catalog.api.filters import ProductFilter
+from catalog.api.serializers import (
+    AdminProductSerializer,
+    CategorySerializer,
+    PetTypeSerializer,
+    ProductSerializer,
+    ProductWriteSerializer,
+)
+from catalog.cache import cached
+from catalog.models import Category, PetType, Product
+from petshop.api.permissions import IsShopAdmin
+from petshop.api.schema import error_responses
+
+READ_ACTIONS = {"list", "retrieve"}
+
+
+def _is_admin(request) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated and user.is_shop_admin)
+
+
+class CatalogViewSet(GenericViewSet):
+    """Public reads, admin writes."""
+
+    cache_namespace = ""
+
+    def get_permissions(self):
+        if self.action in READ_ACTIONS:
+            return [AllowAny()]
+        return [IsShopAdmin()]
+
+    def cached_read(self, request, kind: str, compute):
+        """The response data of a non-admin read, from the catalog cache (catalog.cache:
+        versioned keys, so a committed write is never followed by a stale read). Admin
+        responses differ (extra fields, inactive rows) and are never cached."""
+        if _is_admin(request):
+            return compute()
+        # The whole absolute URI with the query normalised: pagination links carry the
+        # host, and every parameter can change the answer.
+        parts = (
+            kind,
+            request.scheme,
+            request.get_host(),
+            request.path,
+            tuple(sorted((key, tuple(values)) for key, values in request.query_params.lists())),
+        )
+        return cached(f"api:{self.cache_namespace}", parts, compute)
+
+
+class CachedListMixin:
+    def list(self, request, *args, **kwargs):
+        compute = lambda: mixins.ListModelMixin.list(self, request, *args, **kwargs).data  # noqa: E731
+        return Response(self.cached_read(request, "list", compute))
+
+
+class CachedRetrieveMixin:
+    def retrieve(self, request, *args, **kwargs):
+        compute = lambda: mixins.RetrieveModelMixin.retrieve(self, request, *args, **kwargs).data  # noqa: E731
+        return Response(self.cached_read(request, "retrieve", compute))
+
+
+PRODUCT_READ_DESCRIPTION = (
+    "Admins also see `internal_cost, supplier_info, margin, low_stock, created_by` "
+    "(schema AdminProduct)."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Active products (admins: `?is_active=`). " + PRODUCT_READ_DESCRIPTION,
+        responses={200: ProductSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        description="An inactive product is a 404 except to admins. " + PRODUCT_READ_DESCRIPTION,
+        responses={200: ProductSerializer, **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        request=ProductWriteSerializer,
+        responses={201: AdminProductSerializer, **error_responses(400, 401, 403)},
+    ),
+    update=extend_schema(
+        request=ProductWriteSerializer,
+        responses={200: AdminProductSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+    partial_update=extend_schema(
+        request=ProductWriteSerializer,
+        responses={200: AdminProductSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+    destroy=extend_schema(
+        description="Deletes the product, or deactivates it when it appears in an order.",
+        responses={204: None, **error_responses(401, 403, 404)},
+    ),
+)
+class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
+    cache_namespace = "products"
+    filterset_class = ProductFilter
+    queryset = Product.objects.with_related()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Admins see inactive products too (on the list, ProductFilter's `is_active`
+        # then chooses, active by default); everyone else never does.
+        return queryset if _is_admin(self.request) else queryset.active()
+
+    def filter_queryset(self, queryset):
+        # The list's parameters (ProductFilter: active only by default) must not hide an
+        # inactive product from an admin's detail, update or delete.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        if self.action in READ_ACTIONS and not _is_admin(self.request):
+            return ProductSerializer
+        return AdminProductSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = ProductWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product = services.product_create(created_by=request.user, **serializer.validated_data)
+        return Response(AdminProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        product = self.get_object()
+        serializer = ProductWriteSerializer(product, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        product = services.product_update(product=product, **serializer.validated_data)
+        return Response(AdminProductSerializer(product).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.product_delete(product=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: CategorySerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: CategorySerializer, **error_responses(401, 404)}),
+    create=extend_schema(responses={201: CategorySerializer, **error_responses(400, 401, 403)}),
+    partial_update=extend_schema(
+        responses={200: CategorySerializer, **error_responses(400, 401, 403, 404)}
+    ),
+    destroy=extend_schema(responses={204: None, **error_responses(401, 403, 404, 409)}),
+)
+class CategoryViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
+    cache_namespace = "categories"
+    queryset = Category.objects.order_by("name", "id")
+    serializer_class = CategorySerializer
+    # API.md C9 updates with PATCH only.
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.category_create(**serializer.validated_data)
+        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        category = self.get_object()
+        serializer = self.get_serializer(category, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        category = services.category_update(category=category, **serializer.validated_data)
+        return Response(CategorySerializer(category).data)
+
+    def destroy(self, request, *args, **kwargs):
+        """Still used by a product → 409 category_in_use."""
+        services.category_delete(category=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(list=extend_schema(responses={200: PetTypeSerializer(many=True), **error_responses(401)}))
+class PetTypeViewSet(CachedListMixin, CatalogViewSet):
+    """C11, read-only: pet types are managed in the Django admin."""
+
+    cache_namespace = "pet_types"
+    queryset = PetType.objects.order_by("name", "id")
+    serializer_class = PetTypeSerializer
+    http_method_names = ["get", "head", "options"]
