@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "sales.models.OrderStatus",
         "InvoiceStatusEnum": "sales.models.InvoiceStatus",
         "ReturnStatusEnum": "returns.models.ReturnStatus",
+        "RoleEnum": "accounts.models.Role",
     },
 }
 

@@ -3,7 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
 
-router = SimpleRouter()
+# Converters, not regexes (as every API module): ids are integers in the schema.
+router = SimpleRouter(use_regex_path=False)
 router.register("users", views.UserViewSet, basename="user")
 
 urlpatterns = [

@@ -34,6 +34,7 @@ from accounts.api.serializers import (
 )
 from accounts.api.throttles import AUTH_THROTTLES
 from accounts.models import Role, User
+from petshop.api.converters import ID
 from petshop.api.permissions import IsShopAdmin
 from petshop.api.schema import error_responses
 from petshop.exceptions import InvalidInput
@@ -174,10 +175,6 @@ ROLE_PARAMETER = OpenApiParameter(
         request=PasswordChangeSerializer, responses={204: None, **error_responses(400, 401, 404)}
     ),
     roles=extend_schema(request=None, responses={200: RolesSerializer, **error_responses(401, 404)}),
-    roles_add=extend_schema(
-        request=RoleInputSerializer,
-        responses={200: RolesSerializer, **error_responses(400, 401, 403, 404, 409)},
-    ),
     roles_remove=extend_schema(
         request=None,
         parameters=[ROLE_PARAMETER],
@@ -190,6 +187,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
     serializer_class = UserSerializer
     filterset_class = UserFilter
     queryset = User.objects.order_by("id")
+    lookup_value_converter = ID  # /users/abc/ and 30-digit ids are no URL: a 404
     admin_actions = {"list", "roles_add", "roles_remove"}
 
     def get_permissions(self):
@@ -246,6 +244,10 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
     def roles(self, request, pk=None):
         return Response(RolesSerializer(self.get_object()).data)
 
+    @extend_schema(
+        request=RoleInputSerializer,
+        responses={200: RolesSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     @roles.mapping.post
     def roles_add(self, request, pk=None):
         user = self.get_object()
@@ -257,7 +259,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
     @action(
         detail=True,
         methods=["delete"],
-        url_path=r"roles/(?P<role>[^/.]+)",
+        url_path="roles/<str:role>",
         url_name="role-detail",
         serializer_class=RolesSerializer,
     )

@@ -18,6 +18,7 @@ from catalog.api.serializers import (
 )
 from catalog.cache import cached
 from catalog.models import Category, PetType, Product
+from petshop.api.converters import ID
 from petshop.api.permissions import IsShopAdmin
 from petshop.api.schema import error_responses
 
@@ -33,6 +34,7 @@ class CatalogViewSet(GenericViewSet):
     """Public reads, admin writes."""
 
     cache_namespace = ""
+    lookup_value_converter = ID  # /products/abc/ and 30-digit ids are no URL: a 404
 
     def get_permissions(self):
         if self.action in READ_ACTIONS:
