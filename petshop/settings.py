@@ -180,7 +180,7 @@ IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 REST_FRAMEWORK = {
     # JSON in (API.md): nested bodies (cart lines, return items) have no form encoding,
     # and the schema then documents only what the API really accepts.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["petshop.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "returns.models.ReturnStatus",
         "RoleEnum": "accounts.models.Role",
     },
+    # <id:...> (petshop/api/converters.py) is an integer path parameter.
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
 }
 
 # --- Security (production values come with DJANGO_DEBUG=false) ---

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from petshop.api.converters import ID
 from petshop.api.schema import error_responses
 from returns.api.filters import ReturnFilter
 from returns.api.serializers import (
@@ -34,7 +35,7 @@ class ReturnViewSet(
     serializer_class = ReturnSerializer
     filterset_class = ReturnFilter
     admin_actions = frozenset({"partial_update", "set_status"})
-    lookup_value_converter = "int"
+    lookup_value_converter = ID
 
     def get_queryset(self):
         return Return.objects.for_user(self.request.user).with_details()

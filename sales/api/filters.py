@@ -53,8 +53,10 @@ class OrderFilter(django_filters.FilterSet):
 class InvoiceFilter(django_filters.FilterSet):
     user = UserIdFilter(field_name="order__user_id")
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices)
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", help_text="true: unpaid and past the due date; false: the others."
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_overdue",
+        help_text="true: unpaid and past the due date; false: the others.",
     )
 
     class Meta:
@@ -63,4 +65,4 @@ class InvoiceFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         overdue = Invoice.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+import petshop.api.converters  # noqa: F401 (registers <id:...>)
 from sales.api import views
 
 # Converters, not regexes: ids are integers in the schema, and /orders/abc/ is a 404.
@@ -16,6 +17,6 @@ cart_item = views.CartViewSet.as_view({"patch": "set_item", "delete": "remove_it
 urlpatterns = [
     path("cart/", cart, name="api-my-cart"),
     path("cart/items/", cart_items, name="api-my-cart-items"),
-    path("cart/items/<int:product_id>/", cart_item, name="api-my-cart-item"),
+    path("cart/items/<id:product_id>/", cart_item, name="api-my-cart-item"),
     *router.urls,
 ]

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from petshop.api.converters import ID
 from petshop.api.permissions import IsShopAdmin
 from petshop.api.schema import IDEMPOTENCY_KEY, error_responses
 from sales.api import filters
@@ -147,7 +148,7 @@ class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = AdminCartSerializer
     permission_classes = [IsShopAdmin]
     filterset_class = filters.CartFilter
-    lookup_value_converter = "int"
+    lookup_value_converter = ID
 
     def get_queryset(self):
         carts = _carts().filter(user__isnull=False).order_by("-updated_at", "-id")
@@ -173,7 +174,7 @@ class OrderViewSet(
     serializer_class = OrderSerializer
     filterset_class = filters.OrderFilter
     admin_actions = frozenset({"set_status", "destroy"})
-    lookup_value_converter = "int"
+    lookup_value_converter = ID
 
     def get_queryset(self):
         return Order.objects.for_user(self.request.user).with_details()
@@ -257,7 +258,7 @@ class InvoiceViewSet(
     serializer_class = InvoiceSerializer
     filterset_class = filters.InvoiceFilter
     admin_actions = frozenset({"create", "partial_update", "set_status", "destroy"})
-    lookup_value_converter = "int"
+    lookup_value_converter = ID
 
     def get_queryset(self):
         return Invoice.objects.for_user(self.request.user).select_related("order")
