@@ -70,7 +70,7 @@ def test_storefront_answers_a_503_page_even_for_a_session_user(customer, databas
     client.force_login(customer)  # the session itself now lives in the unreachable DB
     database_down()
 
-    assert_page_503(client.get("/products/?q=nothing-cached"))
+    assert_page_503(client.get("/products/?search=nothing-cached"))
     assert_page_503(client.get("/cart/"))
 
 

@@ -67,10 +67,25 @@ def seed() -> dict:
         for n in range(3)
     ]
     return {
+        "session": {"Cookie": f"sessionid={_session_for(customer)}", "Accept": "text/html"},
         "customer": {"Authorization": f"Bearer {AccessToken.for_user(customer)}"},
         "admin": {"Authorization": f"Bearer {AccessToken.for_user(admin)}"},
         "product": products[0],
     }
+
+
+def _session_for(user) -> str:
+    """A logged-in storefront session, as the login page would have stored it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def storefront_paths(product) -> list[str]:
@@ -127,11 +142,18 @@ def api_reads(server, data) -> dict:
     }
 
 
-def storefront_reads(server, paths) -> None:
-    for path in paths:
-        status, headers, raw = timed("GET", server.url + path, headers={"Accept": "text/html"})
+SESSION_PAGES = ["/orders/", "/cart/", "/invoices/"]  # a logged-in customer's own pages
+
+
+def storefront_reads(server, paths, data) -> None:
+    pages = [(path, {"Accept": "text/html"}) for path in paths]
+    pages += [(path, data["session"]) for path in SESSION_PAGES]
+    for path, headers in pages:
+        status, hdrs, raw = timed("GET", server.url + path, headers=headers)
         check(status == 200, f"storefront {path}: {status}")
-        check(headers.get("content-type", "").startswith("text/html"), f"storefront {path}: not HTML")
+        check(hdrs.get("content-type", "").startswith("text/html"), f"storefront {path}: not HTML")
+        if path == "/orders/":
+            check(b"fault-customer" in raw or b"PS-" in raw, "the session customer's order page lost its orders")
 
 
 def catalog_keys(redis_server) -> int:
@@ -144,7 +166,7 @@ def redis_phase(server, redis_server, data, paths) -> None:
     status, body = healthz(server)
     check(status == 200 and body == {"status": "ok", "database": "ok", "cache": "ok"}, f"healthz {status} {body}")
     baseline = [api_reads(server, data) for _ in range(2)][-1]
-    storefront_reads(server, paths)
+    storefront_reads(server, paths, data)
     check(catalog_keys(redis_server) > 0, "nothing of the catalog was cached in Redis")
     log("redis up: API, storefront and cache fine")
 
@@ -156,7 +178,7 @@ def redis_phase(server, redis_server, data, paths) -> None:
               f"healthz with Redis down: {status} {body}")
         reads = api_reads(server, data)
         check(reads == baseline, "the API answered differently with Redis down")
-        storefront_reads(server, paths)
+        storefront_reads(server, paths, data)
     # Writes with the cache gone: a price change and a checkout, then read them back.
     pid = data["product"].pk
     status, _, raw = timed("PATCH", f"{server.url}/api/v1/products/{pid}/", body={"price": "99.95"},
@@ -178,7 +200,7 @@ def redis_phase(server, redis_server, data, paths) -> None:
         product = get_json(server, f"/api/v1/products/{pid}/")
         check(product["price"] == "99.95" and product["stock"] == 48, f"stale product after Redis came back: {product}")
         get_json(server, "/api/v1/products/")
-    storefront_reads(server, paths)
+    storefront_reads(server, paths, data)
     check(catalog_keys(redis_server) > 0, "catalog entries are not cached again after Redis came back")
     log("redis back: healthz ok, caching resumed, nothing stale")
 
@@ -207,13 +229,17 @@ def database_phase(server, proxy, data, paths) -> None:
     expect_json_503(server, "POST", "/api/v1/auth/login/", body={"username": "fault-customer", "password": "x"})
     expect_json_503(server, "POST", "/api/v1/orders/", headers=data["customer"], body={
         "shipping_address": "2 Fault Street, Outage Town", "items": [{"product_id": pid, "quantity": 1}]})
-    for path in [f"/products/?q={nonce}", "/cart/", "/account/login/"]:
+    anonymous = {"Accept": "text/html"}
+    pages = [(f"/products/?search={nonce}", anonymous, True), ("/", anonymous, False),
+             ("/account/login/", anonymous, False)]  # these two may be served without the DB
+    pages += [(path, data["session"], True) for path in SESSION_PAGES]
+    for path, headers, needs_database in pages:
         for _ in range(REPEAT):
-            status, hdrs, raw = timed("GET", server.url + path, headers={"Accept": "text/html"})
-            check(status in (503, 404), f"storefront {path} with the database down: {status}")
-            if status == 503:
-                check(hdrs.get("content-type", "").startswith("text/html"), f"storefront {path} 503 is not a page")
-                check(b"Traceback" not in raw and b"OperationalError" not in raw, f"storefront {path} leaks a trace")
+            status, hdrs, raw = timed("GET", server.url + path, headers=headers)
+            allowed = (503,) if needs_database else (200, 503)
+            check(status in allowed, f"storefront {path} with the database down: {status}")
+            check(hdrs.get("content-type", "").startswith("text/html"), f"storefront {path}: not a page")
+            check(b"Traceback" not in raw and b"OperationalError" not in raw, f"storefront {path} leaks a trace")
     log("database down: 503 JSON on the API and healthz, 503 page on the storefront")
 
     pid_before = server.proc.pid
@@ -222,7 +248,7 @@ def database_phase(server, proxy, data, paths) -> None:
     wait_for(lambda: healthz(server)[0] == 200, "healthz to report the database back")
     for _ in range(REPEAT):
         api_reads(server, data)
-        storefront_reads(server, paths)
+        storefront_reads(server, paths, data)
     check(server.proc.poll() is None and server.proc.pid == pid_before, "the server was restarted")
     log("database back: the same server recovered by itself")
 
