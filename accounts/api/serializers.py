@@ -20,7 +20,7 @@ PASSWORD_MAX = 128  # what a person types; keeps hashing cost bounded on hostile
 class UserSerializer(serializers.ModelSerializer):
     """The user object of API.md: the only shape a user is ever rendered in."""
 
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.values), read_only=True)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), read_only=True)
 
     class Meta:
         model = User
@@ -170,8 +170,8 @@ class RolesSerializer(serializers.Serializer):
 
     user_id = serializers.IntegerField(source="pk")
     username = serializers.CharField()
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.values))
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
 
 
 class RoleInputSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.values)
+    role = serializers.ChoiceField(choices=Role.choices)

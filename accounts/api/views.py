@@ -45,8 +45,9 @@ BAD_CREDENTIALS = "No active account found with the given credentials."
 
 
 class PublicAuthView(GenericAPIView):
-    """Register and login: no authentication is read (a stale Bearer token sent along
-    must not turn a login into a 401), but a failure still answers 401, not 403."""
+    # Register and login: no authentication is read (a stale Bearer token sent along
+    # must not turn a login into a 401), but a failure still answers 401, not 403.
+    # (A comment: drf-spectacular would make a docstring every subclass's description.)
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -76,6 +77,9 @@ def _revalidate_after_race(serializer_class, request, **kwargs):
 
 
 class RegisterView(PublicAuthView):
+    """A1: a new account, always a customer (role fields are ignored). Throttled per
+    address and per username."""
+
     serializer_class = RegisterSerializer
     throttle_scope = "register"
 
@@ -96,6 +100,9 @@ class RegisterView(PublicAuthView):
 
 
 class LoginView(PublicAuthView):
+    """A2: `username` may also be the email. Wrong credentials and inactive accounts get
+    the same 401. Throttled per address and per username."""
+
     serializer_class = LoginSerializer
     throttle_scope = "login"
 

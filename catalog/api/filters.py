@@ -50,11 +50,11 @@ class ProductFilter(filters.FilterSet):
         model = Product
         fields = []
 
-    def filter_category(self, queryset, name, value):
+    def filter_category(self, queryset, name, value: str):  # the hint: a slug in the schema
         category = next(c for c in nav_categories() if c.slug == value)
         return queryset.filter(category_id=category.pk)
 
-    def filter_pet_type(self, queryset, name, value):
+    def filter_pet_type(self, queryset, name, value: str):
         pet_type = next(p for p in nav_pet_types() if p.slug == value)
         return queryset.filter(pet_type_id=pet_type.pk)
 

@@ -31,7 +31,8 @@ def _is_admin(request) -> bool:
 
 
 class CatalogViewSet(GenericViewSet):
-    """Public reads, admin writes."""
+    # Public reads, admin writes. (A comment, not a docstring: drf-spectacular would
+    # make a docstring every operation's description.)
 
     cache_namespace = ""
     lookup_value_converter = ID  # /products/abc/ and 30-digit ids are no URL: a 404
@@ -104,6 +105,8 @@ PRODUCT_READ_DESCRIPTION = (
     ),
 )
 class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
+    """Products: anyone reads active ones; admins read all and write."""
+
     cache_namespace = "products"
     filterset_class = ProductFilter
     queryset = Product.objects.with_related()
@@ -155,6 +158,8 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
     destroy=extend_schema(responses={204: None, **error_responses(401, 403, 404, 409)}),
 )
 class CategoryViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
+    """Categories: anyone reads; admins write."""
+
     cache_namespace = "categories"
     queryset = Category.objects.order_by("name", "id")
     serializer_class = CategorySerializer
