@@ -5,12 +5,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from catalog.exceptions import CategoryInUse, InsufficientStock, ProductUnavailable
+from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.models import Category, PetType, Product
 from catalog.services import (
     category_create,
     category_delete,
     category_update,
+    pet_type_delete,
+    pet_type_save,
     product_create,
     product_delete,
     product_update,
@@ -207,3 +209,30 @@ def test_stock_set_refuses_a_negative_figure():
     assert stock(product) == 3
     stock_set(product=product, stock=0)
     assert stock(product) == 0
+
+
+def test_release_of_nothing_changes_nothing():
+    product = ProductFactory(stock=3)
+    stock_release(quantities={product.pk: 0})
+    stock_release(quantities={})
+    assert stock(product) == 3
+
+
+# --- pet types -----------------------------------------------------------------------------
+
+
+def test_pet_type_save_validates_and_saves():
+    pet_type = pet_type_save(pet_type=PetType(name="Hamster", slug="hamster"))
+    assert PetType.objects.filter(pk=pet_type.pk, slug="hamster").exists()
+    with pytest.raises(ValidationError):
+        pet_type_save(pet_type=PetType(name="Hamster again", slug="hamster"))
+
+
+def test_pet_type_delete_of_a_used_pet_type_is_pet_type_in_use():
+    pet_type = pet_type_save(pet_type=PetType(name="Ferret", slug="ferret"))
+    product = ProductFactory(pet_type=pet_type, is_active=False)
+    with pytest.raises(PetTypeInUse):
+        pet_type_delete(pet_type=pet_type)
+    product.delete()
+    pet_type_delete(pet_type=pet_type)
+    assert not PetType.objects.filter(slug="ferret").exists()
