@@ -18,7 +18,7 @@ SORT_LABELS = {
 }
 assert set(SORT_LABELS) <= set(ORDERINGS)
 
-_PRICE_WIDGET = {"step": "0.01", "min": "0", "inputmode": "decimal"}
+_PRICE_WIDGET = {"step": "0.01", "min": "0", "inputmode": "decimal", "placeholder": "$"}
 
 
 class StorefrontProductFilter(ProductFilter):
@@ -43,7 +43,7 @@ class StorefrontProductFilter(ProductFilter):
     min_price = django_filters.NumberFilter(
         field_name="price",
         lookup_expr="gte",
-        label="Min price ($)",
+        label="Min price",
         min_value=Decimal("0"),
         widget=forms.NumberInput(attrs=_PRICE_WIDGET),
         **PRICE_FILTER,
@@ -51,7 +51,7 @@ class StorefrontProductFilter(ProductFilter):
     max_price = django_filters.NumberFilter(
         field_name="price",
         lookup_expr="lte",
-        label="Max price ($)",
+        label="Max price",
         min_value=Decimal("0"),
         widget=forms.NumberInput(attrs=_PRICE_WIDGET),
         **PRICE_FILTER,
