@@ -282,3 +282,40 @@ def test_cart_and_invoice_pages_run_a_bounded_number_of_queries(shopper, custome
         assert shopper.get(CART).status_code == 200
     with django_assert_max_num_queries(8):
         assert shopper.get(reverse("sales:invoice", args=[order.live_invoice.number])).status_code == 200
+
+
+def test_every_storefront_page_has_one_h1_landmarks_and_no_inline_code(shopper, customer):
+    from returns.tests.factories import request_return
+
+    product = ProductFactory()
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
+    order = order_in_status(OrderStatus.DELIVERED, user=customer)
+    ret = request_return(order=order)
+    urls = [
+        reverse("catalog:home"),
+        reverse("catalog:product_list"),
+        reverse("catalog:product", args=[product.pk, product.slug]),
+        CART,
+        CHECKOUT,
+        reverse("sales:order_list"),
+        reverse("sales:order", args=[order.number]),
+        reverse("sales:order_placed", args=[order.number]),
+        reverse("sales:invoice_list"),
+        reverse("sales:invoice", args=[order.live_invoice.number]),
+        reverse("returns:create", args=[order.number]),
+        reverse("returns:list"),
+        reverse("returns:detail", args=[ret.pk]),
+        reverse("accounts:profile"),
+        reverse("accounts:password_change"),
+        "/no-such-page/",
+    ]
+    for url in urls:
+        response = shopper.get(url)
+        html = response.content.decode()
+        assert response.status_code in (200, 404), url
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+        for landmark in ("<header", "<nav", "<main", "<footer", 'aria-live="polite"'):
+            assert landmark in html, (url, landmark)
+        assert " style=" not in html and "<style" not in html, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert "Content-Security-Policy" in response.headers, url
