@@ -36,7 +36,7 @@ migrate: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py migrate --no-input
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -1,5 +1,7 @@
 """`manage.py seed_demo [--products N]`: a living demo shop, safe to run again."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from petshop.demo.bulk import products_generate
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (password):"))
         for username, password, roles in report.credentials:
             self.stdout.write(f"  {username:<8} {password:<18} {roles}")
-        self.stdout.write("Storefront http://127.0.0.1:8000/  admin http://127.0.0.1:8000/admin/")
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+        self.stdout.write(f"Storefront {base}/  admin {base}/admin/")
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
