@@ -1,9 +1,12 @@
 """Catalog read cache that cannot serve stale data.
 
-Every cached catalog entry's key carries the current *catalog version*. Any write to
-the catalog (products, stock, categories, pet types) bumps the version after its
-transaction commits, so every older entry becomes unreachable at once and simply
-expires (TTL: ``CACHE_TTL``). Nothing has to find and delete old keys.
+Every cached catalog entry is stored with the *catalog version* it was computed under.
+Any write to the catalog (products, stock, categories, pet types) bumps the version
+after its transaction commits, so every older entry stops matching at once and is
+recomputed on its next read (or expires: TTL ``CACHE_TTL``). Nothing has to find and
+delete old keys. A read fetches the version and the entry in one round trip (MGET):
+the entry counts only if it carries the current version. An entry computed before a
+write can never carry a version read after it, because the bump comes after commit.
 
 If the cache backend is down (django-redis with IGNORE_EXCEPTIONS), reads miss and
 fall through to the database; nothing raises.
@@ -22,9 +25,6 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "catalog:version"
-_MISSING = object()
-
-
 def catalog_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -35,17 +35,25 @@ def catalog_version() -> int:
     return version
 
 
-def catalog_key(namespace: str, *parts: Any) -> str:
+def entry_key(namespace: str, *parts: Any) -> str:
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    return f"catalog:{catalog_version()}:{namespace}:{digest}"
+    return f"catalog:entry:{namespace}:{digest}"
 
 
 def cached(namespace: str, parts: tuple, compute: Callable[[], Any], ttl: int | None = None) -> Any:
-    key = catalog_key(namespace, *parts)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, ttl if ttl is not None else settings.CACHE_TTL)
+    key = entry_key(namespace, *parts)
+    # One round trip for both: on a hit this is the only cache call of the request.
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = catalog_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
+    # Stored with the version read *before* computing: if a write commits meanwhile,
+    # the bump makes this entry a miss, never a stale hit.
+    cache.set(key, (version, value), ttl if ttl is not None else settings.CACHE_TTL)
     return value
 
 
