@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import quote, unquote
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 
 from petshop.exceptions import DomainError
 
@@ -69,6 +69,55 @@ class ServiceModelAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         if not self.was_refused(request):
             super().save_related(request, form, formsets, change)
+
+    # --- the same actions as buttons on one object's change page ---
+
+    change_form_template = "admin/service_change_form.html"
+    #: (action name, button label): actions (from `actions`) offered on the change page
+    change_actions: tuple[tuple[str, str], ...] = ()
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/act/",
+                self.admin_site.admin_view(self.change_action_view),
+                name=f"{opts.app_label}_{opts.model_name}_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        actions = self.get_actions(request)
+        obj = self.get_object(request, unquote(object_id))
+        buttons = [
+            (name, label)
+            for name, label in self.change_actions
+            if name in actions and obj is not None and self.change_action_applies(name, obj)
+        ]
+        return super().change_view(
+            request, object_id, form_url, {"change_actions": buttons, **(extra_context or {})}
+        )
+
+    def change_action_applies(self, name: str, obj) -> bool:
+        """Whether to offer the button for `obj` (its state machine allows the move).
+        Only a hint for the page: the service still decides when it is pressed."""
+        return True
+
+    def change_action_view(self, request, object_id):
+        """Run one of the list actions on this object alone (an intermediate page, such
+        as the payment reference form, posts back here), then return to the object."""
+        if request.method != "POST":
+            return HttpResponseRedirect("../change/")
+        actions = self.get_actions(request)
+        name = request.POST.get("action", "")
+        queryset = self.get_queryset(request).filter(pk=object_id)
+        if name not in dict(self.change_actions) or name not in actions or not queryset.exists():
+            messages.error(request, "No such action for this object.")
+            return HttpResponseRedirect("../change/")
+        func = actions[name][0]
+        response = func(self, request, queryset)
+        return response or HttpResponseRedirect("../change/")
 
     def refuse(self, request, exc: Exception) -> None:
         transaction.set_rollback(True)

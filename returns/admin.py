@@ -67,6 +67,7 @@ class ReturnAdmin(ServiceModelAdmin):
     fields = ("order", "status", "refund", "admin_notes", "created_at", "updated_at", "processed_at")
     readonly_fields = ("order", "status", "refund", "created_at", "updated_at", "processed_at")
     actions = ["approve", "reject", "process"]
+    change_actions = (("approve", "Approve"), ("reject", "Reject…"), ("process", "Process (restock and refund)"))
 
     def get_queryset(self, request):
         # The refund total summed by the database, not line by line per row.
@@ -88,6 +89,10 @@ class ReturnAdmin(ServiceModelAdmin):
     @admin.display(description="refund", ordering="_refund")
     def refund(self, obj):
         return obj._refund
+
+    def change_action_applies(self, name, obj):
+        target = {"approve": ReturnStatus.APPROVED, "reject": ReturnStatus.REJECTED, "process": ReturnStatus.PROCESSED}
+        return obj.can_transition_to(target[name])
 
     def has_add_permission(self, request):
         return False  # customers request returns (storefront / API)

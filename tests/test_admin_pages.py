@@ -64,6 +64,14 @@ def model_urls(model) -> list[tuple[str, str]]:
     ]
 
 
+def action_urls(model, model_admin) -> list[str]:
+    """The per-object action endpoint (buttons on the change page), where there is one."""
+    if not getattr(model_admin, "change_actions", ()):
+        return []
+    obj = model._default_manager.order_by("pk").first()
+    return [reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_act", args=[obj.pk])]
+
+
 def site_url(name, arg) -> str:
     from accounts.models import User
     from sales.models import Invoice
@@ -107,8 +115,9 @@ def test_site_pages_load_for_staff(shop, staff, name, arg):
 
 def _every_admin_url() -> list[str]:
     urls = [site_url(name, arg) for name, arg in SITE_PAGES]
-    for model, _ in REGISTRY:
+    for model, model_admin in REGISTRY:
         urls += [url for _, url in model_urls(model)]
+        urls += action_urls(model, model_admin)
     return urls
 
 

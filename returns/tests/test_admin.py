@@ -159,3 +159,17 @@ def test_return_list_shows_the_refund_and_filters_by_status(staff, django_assert
     (row,) = response.context["cl"].result_list
     assert row.pk == ret.pk
     assert row._refund == ret.refund_total
+
+
+def test_return_page_rejects_with_a_note_and_offers_only_allowed_moves(staff):
+    ret = request_return()
+    page = staff.get(reverse("admin:returns_return_change", args=[ret.pk])).content.decode()
+    act_url = reverse("admin:returns_return_act", args=[ret.pk])
+
+    form_page = staff.post(act_url, {"action": "reject"})
+    staff.post(act_url, {"action": "reject", "apply": "1", "admin_notes": "Not in the box."})
+
+    assert 'value="approve"' in page and 'value="process"' not in page
+    assert form_page.templates[0].name == "admin/returns/return/reject.html"
+    ret.refresh_from_db()
+    assert (ret.status, ret.admin_notes) == (ReturnStatus.REJECTED, "Not in the box.")

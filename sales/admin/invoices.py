@@ -92,6 +92,7 @@ class InvoiceAdmin(ServiceModelAdmin):
         "print_link",
     )
     actions = ["record_payment", "void"]
+    change_actions = (("record_payment", "Record payment"), ("void", "Void"))
 
     @admin.display(description="order", ordering="order__number")
     def order_number(self, obj):
@@ -112,6 +113,10 @@ class InvoiceAdmin(ServiceModelAdmin):
             return "-"
         url = reverse("admin:sales_invoice_print", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">Print</a>', url)
+
+    def change_action_applies(self, name, obj):
+        target = {"record_payment": InvoiceStatus.PAID, "void": InvoiceStatus.CANCELLED}[name]
+        return obj.can_transition_to(target)
 
     def has_add_permission(self, request):
         return False  # issued at checkout

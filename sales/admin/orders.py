@@ -101,10 +101,21 @@ class OrderAdmin(ServiceModelAdmin):
         _status_action(OrderStatus.DELIVERED, "Deliver"),
         "cancel",
     ]
+    change_actions = (
+        ("mark_confirmed", "Confirm"),
+        ("mark_processing", "Process"),
+        ("mark_shipped", "Ship"),
+        ("mark_delivered", "Deliver"),
+        ("cancel", "Cancel order"),
+    )
 
     @admin.display(description="customer", ordering="user__username")
     def customer(self, obj):
         return obj.user.username
+
+    def change_action_applies(self, name, obj):
+        target = OrderStatus.CANCELLED if name == "cancel" else name.removeprefix("mark_")
+        return obj.can_transition_to(target)
 
     @admin.action(description="Cancel selected orders (stock back, invoice voided or refunded)")
     def cancel(self, request, queryset):

@@ -299,3 +299,50 @@ def test_invoices_cannot_be_added_and_only_cancelled_ones_deleted(staff):
     staff.post(reverse("admin:sales_invoice_delete", args=[voided.pk]), {"post": "yes"})
     assert not Invoice.objects.filter(pk=voided.pk).exists()
     assert Product.objects.exists()
+
+
+# --- the same actions as buttons on one object's page ---------------------------------
+
+
+def test_order_page_offers_only_the_moves_its_status_allows(staff):
+    order = order_in_status(OrderStatus.SHIPPED)
+
+    body = staff.get(reverse("admin:sales_order_change", args=[order.pk])).content.decode()
+
+    assert 'value="mark_delivered"' in body
+    assert 'value="mark_confirmed"' not in body and 'value="cancel"' not in body
+
+
+def test_order_page_button_moves_the_order_and_returns_to_it(staff):
+    order = order_in_status(OrderStatus.PROCESSING)
+    act_url = reverse("admin:sales_order_act", args=[order.pk])
+
+    response = staff.post(act_url, {"action": "mark_shipped"})
+
+    assert response["Location"] == "../change/"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
+
+
+def test_order_page_button_for_a_forbidden_move_is_refused(staff):
+    order = order_in_status(OrderStatus.DELIVERED)
+
+    response = staff.post(reverse("admin:sales_order_act", args=[order.pk]), {"action": "cancel"}, follow=True)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
+    assert messages_of(response) == [
+        f"1 order refused: {order.number}: An order that is delivered can no longer be cancelled."
+    ]
+
+
+def test_invoice_page_records_a_payment_through_the_reference_form(staff):
+    invoice = place_order().invoices.get()
+    act_url = reverse("admin:sales_invoice_act", args=[invoice.pk])
+
+    form_page = staff.post(act_url, {"action": "record_payment"})
+    staff.post(act_url, {"action": "record_payment", "apply": "1", f"reference_{invoice.pk}": "CARD-7"})
+
+    assert form_page.templates[0].name == "admin/sales/invoice/record_payment.html"
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.payment_reference) == (InvoiceStatus.PAID, "CARD-7")
