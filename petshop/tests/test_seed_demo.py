@@ -9,8 +9,8 @@ from django.core.management import call_command
 from accounts.models import User
 from catalog.models import Category, PetType, Product
 from petshop.demo import data
-from returns.models import Return
-from sales.models import Invoice, InvoiceStatus, Order, OrderStatus
+from returns.models import Return, ReturnLine
+from sales.models import Cart, Invoice, InvoiceStatus, Order, OrderLine, OrderStatus, OrderStatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def seed(*args) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = (User, Product, Order, Invoice, Return)
+    models = (User, Product, Order, OrderLine, OrderStatusChange, Invoice, Return, ReturnLine, Cart)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -103,3 +103,21 @@ def test_generated_products_are_valid():
     seed("--products", "50")
     for product in Product.objects.filter(sku__startswith="GEN-")[:50]:
         product.full_clean()
+
+
+def test_demo_orders_went_through_checkout_stock_and_returns():
+    seed()
+    stock = {row[0]: row[6] for row in data.PRODUCTS}  # (sku, ..., stock, ...)
+    current = dict(Product.objects.values_list("sku", "stock"))
+    assert current["DEMO-DOG-001"] == stock["DEMO-DOG-001"] - 1  # delivered order took one
+    assert current["DEMO-BRD-001"] == stock["DEMO-BRD-001"]  # cancelled order put them back
+    assert current["DEMO-DOG-002"] == stock["DEMO-DOG-002"] - 4 + 2  # processed return restocked 2
+
+
+def test_delivered_demo_orders_have_their_whole_history():
+    seed()
+    for order in Order.objects.filter(status=OrderStatus.DELIVERED):
+        assert [c.to_status for c in order.history.all()] == [
+            "pending", "confirmed", "processing", "shipped", "delivered",
+        ]
+        assert order.delivered_at is not None
