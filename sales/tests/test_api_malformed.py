@@ -176,3 +176,18 @@ def test_an_unsupported_method_is_a_json_405(clients):
     by_role, ids = clients
     _assert_json_4xx(by_role["customer"].put(f"/api/v1/orders/{ids['order']}/", {}), "PUT order")
     _assert_json_4xx(by_role["customer"].post("/api/v1/cart/items/1/", {}), "POST cart item")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    "method,path",
+    [("get", "/api/v1/nothing-here/"), ("post", "/api/v1/orders"), ("get", "/api/v1/orders/abc/"),
+     ("delete", "/api/v1/cart/items/x/")],
+)
+def test_unknown_api_paths_are_json_404_even_with_debug_on(customer_client, settings, debug, method, path):
+    settings.DEBUG = debug
+    response = getattr(customer_client, method)(path)
+    _assert_json_4xx(response, path)
+    assert response.status_code == 404
+    if path == "/api/v1/orders":
+        assert "end with a slash" in response.json()["detail"]
