@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "petshop.context_processors.shop",
+                "sales.context_processors.cart",
             ],
         },
     },

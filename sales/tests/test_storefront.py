@@ -48,6 +48,13 @@ def test_visitor_can_fill_a_session_cart_without_an_account(client):
     assert "Chew toy" in page.content.decode() and page.context["total"] == 9
 
 
+def test_header_counts_the_items_in_the_cart(client, product):
+    assert "cart-count" not in client.get(CART).content.decode()
+    client.post(ADD, {"product_id": product.pk, "quantity": 3})
+    html = client.get(reverse("catalog:home")).content.decode()
+    assert re.search(r'class="cart-count">3<span class="visually-hidden"> items</span>', html)
+
+
 def test_add_adds_to_the_line_already_in_the_cart(shopper, customer, product):
     shopper.post(ADD, {"product_id": product.pk, "quantity": 2})
     shopper.post(ADD, {"product_id": product.pk, "quantity": 3})
