@@ -2,7 +2,7 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.exceptions import LastAdmin, LastRole, RoleAlreadyAssigned, RoleNotHeld
 from accounts.models import Role, User
@@ -38,7 +38,14 @@ def user_register(
     )
     _validate_password(password, user=user)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two registrations of one name at once both passed the check above; the unique
+        # indexes let one through, and the other gets the same answer as if it had come later.
+        _check_unique(username=username, email=email)
+        raise
     return user
 
 
@@ -72,8 +79,7 @@ def user_update(*, user: User, **fields) -> User:
 @transaction.atomic
 def user_deactivate(*, user: User) -> User:
     """The account can no longer log in or use its tokens; its history stays."""
-    if user.is_active and user.is_staff:
-        _guard_last_admin(user)
+    _guard_last_admin(user, _lock_admins())
     user.is_active = False
     user.save(update_fields=["is_active"])
     _blacklist_tokens(user)
@@ -101,13 +107,24 @@ def user_set_password(
     return user
 
 
-def _guard_last_admin(user: User) -> None:
-    """Refuse to leave the shop without an active admin. Locks the admin rows so two
-    admins cannot demote each other at the same moment."""
-    admins = list(
-        User.objects.select_for_update().filter(is_staff=True, is_active=True).order_by("pk")
+def _lock_admins() -> list[int]:
+    """Lock every active admin's row, in primary-key order, and return their ids.
+
+    Called *before* a user's own row is locked whenever a change may take an admin away:
+    two admins stepping down at once then queue on the same first row instead of each
+    holding its own row and waiting for the other's (a deadlock, seen in
+    test_the_last_two_admins_stepping_down_at_once_leave_one)."""
+    return list(
+        User.objects.select_for_update()
+        .filter(is_staff=True, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    if [a.pk for a in admins] == [user.pk]:
+
+
+def _guard_last_admin(user: User, admins: list[int]) -> None:
+    """Refuse to leave the shop without an active admin."""
+    if user.is_active and user.is_staff and admins == [user.pk]:
         raise LastAdmin()
 
 
@@ -128,14 +145,15 @@ def user_role_add(*, user: User, role: str) -> User:
 def user_role_remove(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise RoleNotHeld(f"Unknown role {role!r}.")
+    admins = _lock_admins() if role == Role.ADMIN else []
     user = User.objects.select_for_update().get(pk=user.pk)
     held = set(user.roles)
     if role not in held:
         raise RoleNotHeld()
     if held == {role}:
         raise LastRole()
-    if role == Role.ADMIN and user.is_active:
-        _guard_last_admin(user)
+    if role == Role.ADMIN:
+        _guard_last_admin(user, admins)
     _apply_roles(user, held - {role})
     user.save(update_fields=["is_customer", "is_staff", "is_superuser"])
     return user
@@ -149,9 +167,10 @@ def user_set_roles(*, user: User, roles: set[str]) -> User:
         raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="roles")
     if not roles:
         raise LastRole()
+    admins = _lock_admins() if Role.ADMIN not in roles else []
     user = User.objects.select_for_update().get(pk=user.pk)
-    if Role.ADMIN in user.roles and Role.ADMIN not in roles and user.is_active:
-        _guard_last_admin(user)
+    if Role.ADMIN not in roles:
+        _guard_last_admin(user, admins)
     _apply_roles(user, set(roles))
     user.save(update_fields=["is_customer", "is_staff", "is_superuser"])
     return user

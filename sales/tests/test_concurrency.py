@@ -247,3 +247,44 @@ def test_a_checkout_racing_a_cart_add_loses_nothing():
     # b was either ordered (the add came first) or is still in the cart: never lost.
     assert b.pk in ordered ^ in_cart
     assert a.pk in ordered and a.pk not in in_cart
+
+
+@pytest.mark.parametrize("attempt", range(3))
+@pytest.mark.parametrize("action", ["role_remove", "set_roles", "deactivate"])
+def test_the_last_two_admins_stepping_down_at_once_leave_one(action, attempt):
+    # Not a sales race, but the same machinery: a deadlock here would be a 503, not a 409.
+    from accounts.exceptions import LastAdmin
+    from accounts.models import Role, User
+    from accounts.services import user_deactivate, user_role_remove, user_set_roles
+
+    admins = [AdminFactory(), AdminFactory()]
+    step_down = {
+        "role_remove": lambda user: user_role_remove(user=user, role=Role.ADMIN),
+        "set_roles": lambda user: user_set_roles(user=user, roles={Role.CUSTOMER}),
+        "deactivate": lambda user: user_deactivate(user=user),
+    }[action]
+
+    results = race(2, lambda i: step_down(admins[i]))
+
+    assert len(oks(results)) == 1
+    assert len(errors(results)) == 1 and isinstance(errors(results)[0], LastAdmin), errors(results)
+    assert User.objects.filter(is_staff=True, is_active=True).count() == 1
+
+
+def test_two_registrations_of_one_email_at_once_give_one_user_and_one_400():
+    from accounts.models import User
+    from accounts.services import user_register
+    from petshop.exceptions import InvalidInput
+
+    results = race(
+        2,
+        lambda i: user_register(
+            username=f"twin{i}", email="TWIN@example.com" if i else "twin@example.com",
+            password="a-long-unusual-passphrase-9",
+        ),
+    )
+
+    assert len(oks(results)) == 1
+    assert len(errors(results)) == 1 and isinstance(errors(results)[0], InvalidInput), errors(results)
+    assert errors(results)[0].extra["field"] == "email"
+    assert User.objects.filter(email__iexact="twin@example.com").count() == 1
