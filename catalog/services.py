@@ -156,7 +156,7 @@ def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
     ]
     if short:
         raise InsufficientStock("Not enough stock for some items.", items=short)
-    _stock_shift({pid: -n for pid, n in quantities.items()})
+    _stock_shift({pid: -n for pid, n in quantities.items()}, locked=True)
     for pid, n in quantities.items():
         products[pid].stock -= n
     return products
@@ -167,10 +167,14 @@ def stock_release(*, quantities: dict[int, int]) -> None:
     _stock_shift(dict(quantities))
 
 
-def _stock_shift(deltas: dict[int, int]) -> None:
+def _stock_shift(deltas: dict[int, int], *, locked: bool = False) -> None:
     deltas = {pid: d for pid, d in deltas.items() if d}
     if not deltas:
         return
+    # Lock in primary-key order first, as stock_reserve does: two releases (or a release
+    # and a checkout) over the same products then cannot lock them in opposite orders.
+    if not locked:
+        list(Product.objects.select_for_update().filter(pk__in=deltas).order_by("pk").values_list("pk"))
     Product.objects.filter(pk__in=deltas).update(
         stock=Case(*(When(pk=pid, then=F("stock") + d) for pid, d in deltas.items()))
     )

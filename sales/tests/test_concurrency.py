@@ -288,3 +288,23 @@ def test_two_registrations_of_one_email_at_once_give_one_user_and_one_400():
     assert len(errors(results)) == 1 and isinstance(errors(results)[0], InvalidInput), errors(results)
     assert errors(results)[0].extra["field"] == "email"
     assert User.objects.filter(email__iexact="twin@example.com").count() == 1
+
+
+def test_cancels_and_checkouts_of_the_same_products_at_once_keep_stock_exact():
+    a, b = ProductFactory(stock=40), ProductFactory(stock=40)
+    admin = AdminFactory()
+    users = UserFactory.create_batch(6)
+    items = [{"product_id": a.pk, "quantity": 2}, {"product_id": b.pk, "quantity": 3}]
+    to_cancel = [order_place(user=u, shipping_address=ADDRESS, items=items)[0] for u in users]
+    assert (stock(a), stock(b)) == (28, 22)
+
+    def act(i):
+        if i % 2:
+            return order_cancel(order=to_cancel[i // 2], by=admin)
+        return order_place(user=users[i // 2], shipping_address=ADDRESS, items=items[::-1])
+
+    results = race(12, act)
+
+    assert not errors(results), errors(results)
+    # 6 cancelled (back to 40/40), then 6 new orders of 2 + 3.
+    assert (stock(a), stock(b)) == (40 - 12, 40 - 18)
