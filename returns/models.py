@@ -107,6 +107,9 @@ class ReturnLine(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.quantity} × order line #{self.order_line_id}"
+
     @property
     def product_id(self) -> int:
         return self.order_line.product_id

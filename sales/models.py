@@ -55,6 +55,9 @@ class CartLine(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.quantity} × product #{self.product_id}"
+
     @property
     def unit_price(self) -> Decimal:
         return self.product.price
@@ -183,6 +186,9 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_line_price_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.quantity} × {self.name}"
+
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
@@ -199,6 +205,9 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class CheckoutKey(models.Model):
