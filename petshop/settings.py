@@ -227,6 +227,10 @@ SPECTACULAR_SETTINGS = {
     },
     # <id:...> (petshop/api/converters.py) is an integer path parameter.
     "PATH_CONVERTER_OVERRIDES": {"id": int},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "petshop.api.schema.document_invalid_page",  # ?page=0 is a 404 on every list
+    ],
 }
 
 # --- Security (production values come with DJANGO_DEBUG=false) ---

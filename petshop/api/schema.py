@@ -68,3 +68,20 @@ IDEMPOTENCY_KEY = OpenApiParameter(
         "idempotency_key_reused."
     ),
 )
+
+
+def document_invalid_page(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every paginated list answers 404 for a page
+    that is not a positive number or lies past the end (`?page=0`, `?page=abc`, DRF's
+    pagination), so each one documents that 404, whoever wrote the view."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            parameters = operation.get("parameters", [])
+            if any(p.get("in") == "query" and p.get("name") == "page" for p in parameters):
+                operation.setdefault("responses", {}).setdefault(
+                    "404", {"description": "No such page.", "content": error}
+                )
+    return result

@@ -106,6 +106,14 @@ class OrderItemSerializer(serializers.ModelSerializer):
 
 
 class OrderHistorySerializer(serializers.ModelSerializer):
+    # Declared: a read-only model field loses allow_blank, and the schema then forbade
+    # the "" that the first entry (the order's creation) carries.
+    from_status = serializers.ChoiceField(
+        choices=OrderStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty for the first entry, the order's creation.",
+    )
     by = serializers.CharField(
         source="by.username",
         read_only=True,

@@ -5,6 +5,7 @@ result. Querysets are scoped to the caller, so another customer's object is a 40
 """
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -85,6 +86,16 @@ class CartViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     pagination_class = None
     filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Cart.objects.none()
+        return _carts().filter(user=self.request.user)
+
+    def get_object(self):
+        # The caller's cart is this view's one object; DRF's OPTIONS metadata asks for it
+        # (without this, OPTIONS /cart/ was a 500).
+        return get_object_or_404(self.get_queryset())
 
     def _render(self, code=status.HTTP_200_OK) -> Response:
         cart = _carts().get(pk=cart_for_user(user=self.request.user).pk)
