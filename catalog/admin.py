@@ -77,6 +77,14 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category", "pet_type", "created_by")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            # As in the API: left empty, product_create generates a unique sku.
+            form.base_fields["sku"].required = False
+            form.base_fields["sku"].help_text = "Leave empty to generate one."
+        return form
+
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
 

@@ -153,6 +153,23 @@ def test_product_added_in_the_admin_is_created_by_the_staff_member(
     assert catalog_version() != before
 
 
+def test_product_added_without_a_sku_gets_a_generated_one(staff):
+    url = reverse("admin:catalog_product_add")
+    data = form_data(
+        staff.get(url),
+        sku="",
+        name="Hay bale",
+        price="3.00",
+        stock="5",
+        category=str(Category.objects.get(slug="food").pk),
+        pet_type=str(PetType.objects.get(slug="dog").pk),
+    )
+
+    staff.post(url, data)
+
+    assert Product.objects.get(name="Hay bale").sku.startswith("PS-")
+
+
 def test_product_change_form_saves_through_product_update(staff, customer):
     product = ProductFactory(stock=10)
     cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)

@@ -176,6 +176,17 @@ def test_order_changelist_runs_a_fixed_number_of_queries(staff, django_assert_ma
 # --- invoices -------------------------------------------------------------------------
 
 
+def test_invoice_changelist_runs_a_fixed_number_of_queries(staff, django_assert_max_num_queries):
+    place_order()
+    with django_assert_max_num_queries(12) as few:
+        staff.get(INVOICES, {"overdue": "no"})
+    for _ in range(6):
+        place_order()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        staff.get(INVOICES, {"overdue": "no"})
+
+
+
 def test_record_payment_asks_for_the_reference_first(staff):
     invoice = place_order().invoices.get()
 
