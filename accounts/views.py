@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from accounts.services import user_register, user_set_password, user_update
+from accounts.throttling import throttle_wait
 from petshop.exceptions import DomainError
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -28,6 +29,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        wait = throttle_wait(request, scope="login")
+        if wait:
+            form = self.form_class(request, initial={"username": request.POST.get("username", "")})
+            return _too_many(request, "accounts/login.html", form, wait)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         anonymous_session_key = self.request.session.session_key
         response = super().form_valid(form)
@@ -44,6 +52,9 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("catalog:home")
     form = RegisterForm(request.POST or None)
+    if request.method == "POST" and (wait := throttle_wait(request, scope="register")):
+        typed = {k: v for k, v in request.POST.items() if not k.startswith("password")}
+        return _too_many(request, "accounts/register.html", RegisterForm(initial=typed), wait)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,6 +75,19 @@ def register(request):
             return redirect(_next_url(request) or "catalog:home")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/register.html", {"form": form, "next": _next_url(request)}, status=status)
+
+
+def _too_many(request, template, form, wait):
+    # The form comes unbound (what was typed as initial values): validating it would
+    # check the password, which is what the throttle is there to stop.
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "throttle_error": f"Too many attempts. Please wait {wait} seconds and try again.",
+    }
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _next_url(request) -> str:

@@ -176,3 +176,28 @@ def test_every_input_has_a_label(client, url):
     assert ids
     for input_id in set(ids):
         assert f'for="{input_id}"' in html
+
+
+def test_login_form_is_throttled_like_the_api(client, customer, password, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "3/min"},
+    }
+    for _ in range(3):
+        assert client.post(LOGIN, {"username": customer.username, "password": "guess"}).status_code == 200
+    refused = client.post(LOGIN, {"username": customer.username, "password": password})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many attempts" in refused.content.decode()
+    assert f'value="{customer.username}"' in refused.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_register_form_is_throttled_like_the_api(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "register": "1/hour"},
+    }
+    client.post(REGISTER, {**NEW_USER, "password2": "typo"})
+    refused = client.post(REGISTER, NEW_USER)
+    assert refused.status_code == 429 and 'value="newbie"' in refused.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
