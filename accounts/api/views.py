@@ -169,7 +169,7 @@ ROLE_PARAMETER = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: UserSerializer(many=True), **error_responses(400, 401, 403)}),
+    list=extend_schema(responses={200: UserSerializer(many=True), **error_responses(400, 401, 403, 404)}),
     retrieve=extend_schema(responses={200: UserSerializer, **error_responses(401, 404)}),
     update=extend_schema(
         request=UserUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 404)}

@@ -41,6 +41,8 @@ class ProductSerializer(serializers.ModelSerializer):
     category = _SlugField(Category)
     pet_type = _SlugField(PetType)
     in_stock = serializers.BooleanField(read_only=True)
+    # Blank when there is no image: a plain string in the schema, not format "uri".
+    image_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Product

@@ -81,7 +81,7 @@ PRODUCT_READ_DESCRIPTION = (
 @extend_schema_view(
     list=extend_schema(
         description="Active products (admins: `?is_active=`). " + PRODUCT_READ_DESCRIPTION,
-        responses={200: ProductSerializer(many=True), **error_responses(400, 401)},
+        responses={200: ProductSerializer(many=True), **error_responses(400, 401, 404)},
     ),
     retrieve=extend_schema(
         description="An inactive product is a 404 except to admins. " + PRODUCT_READ_DESCRIPTION,
@@ -149,7 +149,7 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: CategorySerializer(many=True), **error_responses(401)}),
+    list=extend_schema(responses={200: CategorySerializer(many=True), **error_responses(401, 404)}),
     retrieve=extend_schema(responses={200: CategorySerializer, **error_responses(401, 404)}),
     create=extend_schema(responses={201: CategorySerializer, **error_responses(400, 401, 403)}),
     partial_update=extend_schema(
@@ -185,7 +185,8 @@ class CategoryViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(list=extend_schema(responses={200: PetTypeSerializer(many=True), **error_responses(401)}))
+# 404 on lists: a page past the end (`?page=0`, `?page=999`).
+@extend_schema_view(list=extend_schema(responses={200: PetTypeSerializer(many=True), **error_responses(401, 404)}))
 class PetTypeViewSet(CachedListMixin, CatalogViewSet):
     """C11, read-only: pet types are managed in the Django admin."""
 
