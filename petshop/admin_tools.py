@@ -9,9 +9,9 @@ the services instead, and use :meth:`ServiceModelAdmin.refuse` when a service sa
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.contrib.admin.utils import quote, unquote
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
@@ -111,12 +111,12 @@ class ServiceModelAdmin(admin.ModelAdmin):
             return HttpResponseRedirect("../change/")
         actions = self.get_actions(request)
         name = request.POST.get("action", "")
-        queryset = self.get_queryset(request).filter(pk=object_id)
-        if name not in dict(self.change_actions) or name not in actions or not queryset.exists():
+        obj = self.get_object(request, unquote(object_id))  # None for a malformed id too
+        if name not in dict(self.change_actions) or name not in actions or obj is None:
             messages.error(request, "No such action for this object.")
             return HttpResponseRedirect("../change/")
         func = actions[name][0]
-        response = func(self, request, queryset)
+        response = func(self, request, self.get_queryset(request).filter(pk=obj.pk))
         return response or HttpResponseRedirect("../change/")
 
     def refuse(self, request, exc: Exception) -> None:

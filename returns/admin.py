@@ -67,7 +67,11 @@ class ReturnAdmin(ServiceModelAdmin):
     fields = ("order", "status", "refund", "admin_notes", "created_at", "updated_at", "processed_at")
     readonly_fields = ("order", "status", "refund", "created_at", "updated_at", "processed_at")
     actions = ["approve", "reject", "process"]
-    change_actions = (("approve", "Approve"), ("reject", "Reject…"), ("process", "Process (restock and refund)"))
+    change_actions = (
+        ("approve", "Approve"),
+        ("reject", "Reject…"),
+        ("process", "Process (restock and refund)"),
+    )
 
     def get_queryset(self, request):
         # The refund total summed by the database, not line by line per row.
@@ -91,8 +95,12 @@ class ReturnAdmin(ServiceModelAdmin):
         return obj._refund
 
     def change_action_applies(self, name, obj):
-        target = {"approve": ReturnStatus.APPROVED, "reject": ReturnStatus.REJECTED, "process": ReturnStatus.PROCESSED}
-        return obj.can_transition_to(target[name])
+        target = {
+            "approve": ReturnStatus.APPROVED,
+            "reject": ReturnStatus.REJECTED,
+            "process": ReturnStatus.PROCESSED,
+        }[name]
+        return obj.can_transition_to(target)
 
     def has_add_permission(self, request):
         return False  # customers request returns (storefront / API)

@@ -33,8 +33,9 @@ def sales_by_day(*, days: int = 30, today: date | None = None) -> list[DaySales]
     the order count includes every order placed that day."""
     today = today or timezone.localdate()
     first_day = today - timedelta(days=days - 1)
+    window = {"created_at__gte": _start_of(first_day), "created_at__lt": _start_of(today + timedelta(days=1))}
     rows = (
-        Order.objects.filter(created_at__gte=_start_of(first_day), created_at__lt=_start_of(today + timedelta(days=1)))
+        Order.objects.filter(**window)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
         .annotate(

@@ -64,7 +64,13 @@ class InvoiceAdmin(ServiceModelAdmin):
     )
     list_filter = ("status", OverdueFilter, "issued_at")
     date_hierarchy = "issued_at"
-    search_fields = ("number", "order__number", "order__user__username", "order__user__email", "payment_reference")
+    search_fields = (
+        "number",
+        "order__number",
+        "order__user__username",
+        "order__user__email",
+        "payment_reference",
+    )
     list_select_related = ("order__user",)
     list_per_page = 50
     fields = (
@@ -128,7 +134,8 @@ class InvoiceAdmin(ServiceModelAdmin):
         )
 
     def save_with_services(self, request, obj, form, change):
-        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in {"due_date", "notes"}}
+        editable = {"due_date", "notes"}
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
         if changed:
             invoice_update(invoice=obj, **changed)
 

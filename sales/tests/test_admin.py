@@ -357,3 +357,11 @@ def test_invoice_page_records_a_payment_through_the_reference_form(staff):
     assert form_page.templates[0].name == "admin/sales/invoice/record_payment.html"
     invoice.refresh_from_db()
     assert (invoice.status, invoice.payment_reference) == (InvoiceStatus.PAID, "CARD-7")
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999", "1%2F2"])
+def test_order_page_button_for_a_missing_or_malformed_id_is_a_message_not_an_error(staff, object_id):
+    response = staff.post(f"/admin/sales/order/{object_id}/act/", {"action": "mark_shipped"}, follow=True)
+
+    assert response.status_code == 200
+    assert "No such action for this object." in messages_of(response)
