@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Case, F, ProtectedError, When
+from django.utils import timezone
 from django.utils.text import slugify
 
 from catalog.cache import invalidate_catalog
@@ -79,7 +80,7 @@ def product_delete(*, product: Product) -> bool:
             product.delete()
         return True
     except ProtectedError:
-        Product.objects.filter(pk=product.pk).update(is_active=False)
+        Product.objects.filter(pk=product.pk).update(is_active=False, updated_at=timezone.now())
         product.is_active = False
         return False
 

@@ -86,9 +86,11 @@ def test_delete_of_an_ordered_product_deactivates_it_and_empties_it_from_every_c
     product = ProductFactory(stock=20)
     order = place_order(products=[product])
     carts_holding(product)
+    before = product.updated_at
     assert product_delete(product=product) is False
     product.refresh_from_db()
     assert product.is_active is False
+    assert product.updated_at > before
     assert not CartLine.objects.filter(product=product).exists()
     assert OrderLine.objects.filter(order=order, product=product).exists()  # history stays whole
 
