@@ -129,6 +129,7 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
                 f"{len(kept)} product(s) appear in orders and were deactivated instead of "
                 f"deleted: {', '.join(kept)}.",
             )
+        self.log_bulk_deletions(request)
 
 
 @admin.register(Category)
@@ -162,6 +163,7 @@ class CategoryAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
             done="deleted",
             noun=("category", "categories"),
         )
+        self.log_bulk_deletions(request)
 
 
 @admin.register(PetType)
@@ -191,3 +193,4 @@ class PetTypeAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
             done="deleted",
             noun=("pet type", "pet types"),
         )
+        self.log_bulk_deletions(request)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
@@ -19,6 +19,7 @@ from petshop.exceptions import DomainError
 
 REFUSED = "_admin_refused"
 REPORTED = "_admin_bulk_reported"
+PENDING_DELETIONS = "_admin_pending_deletions"
 
 
 def error_text(exc: Exception) -> str:
@@ -140,6 +141,24 @@ class ServiceModelAdmin(admin.ModelAdmin):
         if self.was_refused(request):  # the object was never created: nothing to log
             return None
         return super().log_addition(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        if isinstance(queryset, models.QuerySet):
+            # The bulk "delete selected" action logs before it deletes, but our
+            # delete_queryset goes through services that may refuse some rows: it logs
+            # afterwards (log_bulk_deletions) only the rows really gone.
+            setattr(request, PENDING_DELETIONS, list(queryset))
+            return []
+        return super().log_deletions(request, queryset)
+
+    def log_bulk_deletions(self, request) -> None:
+        pending = getattr(request, PENDING_DELETIONS, [])
+        kept = set(
+            self.model._default_manager.filter(pk__in=[o.pk for o in pending]).values_list("pk", flat=True)
+        )
+        gone = [obj for obj in pending if obj.pk not in kept]
+        if gone:
+            super().log_deletions(request, gone)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if self.was_refused(request):  # the formsets were never saved

@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import reverse
 
 from catalog.cache import catalog_version
@@ -275,6 +276,9 @@ def test_bulk_category_delete_reports_the_ones_in_use(staff):
         "1 category deleted.",
         f"1 category refused: {food}: The category is still used by a product.",
     ]
+    # The admin's history records only the deletion that happened.
+    deletions = LogEntry.objects.filter(action_flag=DELETION)
+    assert list(deletions.values_list("object_id", flat=True)) == [str(spare.pk)]
 
 
 def test_category_added_in_the_admin_invalidates_the_catalog(staff, django_capture_on_commit_callbacks):

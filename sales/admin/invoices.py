@@ -150,6 +150,7 @@ class InvoiceAdmin(ServiceModelAdmin):
             done="deleted",
             noun=("invoice", "invoices"),
         )
+        self.log_bulk_deletions(request)
 
     # --- actions ---
 
