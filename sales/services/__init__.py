@@ -24,7 +24,9 @@ from sales.services.invoices import (  # noqa: F401
     invoices_mark_overdue,
 )
 from sales.services.orders import (  # noqa: F401
+    order_address_editable_by,
     order_cancel,
+    order_cancellable_by,
     order_delete,
     order_set_status,
     order_update_address,

@@ -28,6 +28,24 @@ def check_shipping_address(shipping_address: str) -> str:
     return address
 
 
+def _is_admin(user) -> bool:
+    return user is not None and user.is_shop_admin
+
+
+def order_cancellable_by(order: Order, *, by) -> bool:
+    """Whether `by` may cancel `order` now (API.md O5): the owner while pending or
+    confirmed, an admin also while processing. For the faces to show or hide a button;
+    order_cancel asks the same question under lock."""
+    allowed = ADMIN_CANCELLABLE if _is_admin(by) else CUSTOMER_CANCELLABLE
+    return order.status in allowed
+
+
+def order_address_editable_by(order: Order, *, by) -> bool:
+    """Whether `by` may change the shipping address now (API.md O4)."""
+    editable = ADDRESS_EDITABLE_BY_ADMIN if _is_admin(by) else ADDRESS_EDITABLE_BY_CUSTOMER
+    return order.status in editable
+
+
 def _lock(order: Order) -> Order:
     # Every status change starts by locking the order row, so two racing changes
     # (a cancel and a ship) run one after the other and the second sees the first.
@@ -39,8 +57,7 @@ def order_cancel(*, order: Order, by) -> Order:
     """Cancel: every line's quantity goes back into stock; the invoice is cancelled if
     unpaid, refunded in full if paid."""
     order = _lock(order)
-    allowed = ADMIN_CANCELLABLE if by is not None and by.is_shop_admin else CUSTOMER_CANCELLABLE
-    if order.status not in allowed:
+    if not order_cancellable_by(order, by=by):
         raise InvalidTransition(
             f"An order that is {order.status} can no longer be cancelled.",
             from_status=order.status,
@@ -69,8 +86,7 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
 def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
     shipping_address = check_shipping_address(shipping_address)
     order = _lock(order)
-    editable = ADDRESS_EDITABLE_BY_ADMIN if by.is_shop_admin else ADDRESS_EDITABLE_BY_CUSTOMER
-    if order.status not in editable:
+    if not order_address_editable_by(order, by=by):
         raise InvalidTransition(
             f"The shipping address of an order that is {order.status} can no longer change.",
             from_status=order.status,

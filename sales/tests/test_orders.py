@@ -23,6 +23,8 @@ from sales.models import (
 )
 from sales.services import (
     invoice_set_status,
+    order_address_editable_by,
+    order_cancellable_by,
     order_cancel,
     order_delete,
     order_place,
@@ -328,3 +330,32 @@ def test_a_cancelled_order_never_has_returns_to_cascade(admin):
         order_cancel(order=order, by=admin)
     with pytest.raises(InvalidTransition):
         order_delete(order=order)
+
+
+# --- the questions the faces ask ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_order_cancellable_by_matches_what_order_cancel_does(status, admin):
+    for by in (None, "owner", admin):
+        order = in_status(status)
+        user = order.user if by == "owner" else by
+        expected = order_cancellable_by(order, by=user)
+        try:
+            order_cancel(order=order, by=user)
+            assert expected, (status, by)
+        except InvalidTransition:
+            assert not expected, (status, by)
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_order_address_editable_by_matches_what_order_update_address_does(status, admin):
+    for by in ("owner", admin):
+        order = in_status(status)
+        user = order.user if by == "owner" else by
+        expected = order_address_editable_by(order, by=user)
+        try:
+            order_update_address(order=order, shipping_address=NEW_ADDRESS, by=user)
+            assert expected, (status, by)
+        except InvalidTransition:
+            assert not expected, (status, by)
