@@ -7,7 +7,8 @@ invoice per order with distinct numbers, no 5xx.
 
 Round 2, idempotent retries: each buyer sends the same order with the same
 Idempotency-Key to both servers at once → one order per buyer (both answers carry its
-id), stock decremented once per buyer, still one invoice per order.
+id), stock decremented once per buyer, still one invoice per order; the same key with
+another body → 409 idempotency_key_reused, nothing changed.
 
 Exit status 0 when every property holds; 1 with the list of violations otherwise.
 
@@ -77,13 +78,17 @@ def seed(*, buyers: int, stock: int) -> dict:
 
 
 def buy(server: Server, token: str, product_id: int, key: str | None = None) -> tuple[int, dict | None]:
+    return buy_body(server, token, product_id, key, quantity=1)
+
+
+def buy_body(server: Server, token: str, product_id: int, key: str | None, quantity: int):
     headers = {"Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
     status, _, raw = request(
         "POST",
         server.url + "/api/v1/orders/",
-        body={"shipping_address": ADDRESS, "items": [{"product_id": product_id, "quantity": 1}]},
+        body={"shipping_address": ADDRESS, "items": [{"product_id": product_id, "quantity": quantity}]},
         headers=headers,
         timeout=60,
     )
@@ -172,6 +177,17 @@ def retry_round(servers, data, problems: list[str]) -> None:
     per_order = Counter(inv.order_id for inv in invoices)
     if any(n != 1 for n in per_order.values()) or len(per_order) != len(orders):
         problems.append("retries: not exactly one invoice per order")
+
+    # The same key with another body is refused on either server, and changes nothing.
+    reused = [
+        buy_body(servers[i % 2], tokens[i], data["retry"], keys[i], quantity=2) for i in range(min(10, len(tokens)))
+    ]
+    wrong = [(status, body) for status, body in reused
+             if status != 409 or (body or {}).get("code") != "idempotency_key_reused"]
+    if wrong:
+        problems.append(f"retries: a reused key with another body was not refused: {wrong[:3]}")
+    if Product.objects.get(pk=data["retry"]).stock != left:
+        problems.append("retries: a refused reused key changed the stock")
 
 
 def main() -> int:
