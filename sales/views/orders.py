@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from petshop.exceptions import DomainError
 from sales.models import Invoice, Order, OrderStatus
-from sales.services import order_cancel
-from sales.services.orders import CUSTOMER_CANCELLABLE
+from sales.services import order_cancel, order_cancellable_by
 
 LIST_PAGE_SIZE = 20
 
@@ -40,7 +39,7 @@ def order_detail(request, number: str):
         "sales/order_detail.html",
         {
             "order": order,
-            "can_cancel": order.status in CUSTOMER_CANCELLABLE,
+            "can_cancel": order_cancellable_by(order, by=request.user),
             "can_return": _return_window_open(order),
         },
     )
