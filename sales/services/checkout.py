@@ -13,7 +13,7 @@ from catalog.services import stock_reserve
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
 from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
 from sales.services.cart import check_line_shapes
-from sales.services.invoices import invoice_issue
+from sales.services.invoices import invoice_create
 from sales.services.orders import check_shipping_address
 
 IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
@@ -124,9 +124,11 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
         line.order = order
     OrderLine.objects.bulk_create(lines)
     OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PENDING, by=user)
-    invoice_issue(order=order)
     if cart is not None:
         cart.lines.all().delete()
+    # Last: numbering locks the year's counter row until commit, and every checkout
+    # queues on it, so as little as possible comes after it.
+    invoice_create(order=order)
     return order
 
 

@@ -3,8 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from petshop.exceptions import InvalidInput
@@ -21,11 +20,20 @@ from sales.models import (
 
 def _next_invoice_number(year: int) -> str:
     """Sequential per year. The counter row is locked by the UPDATE until the
-    transaction ends, so concurrent checkouts get distinct, gapless numbers."""
-    InvoiceSequence.objects.get_or_create(year=year)
-    InvoiceSequence.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    number = InvoiceSequence.objects.values_list("last_number", flat=True).get(year=year)
-    return f"INV-{year}-{number:06d}"
+    transaction ends, so concurrent checkouts get distinct, gapless numbers. One
+    statement (UPDATE ... RETURNING): every checkout queues on this row lock until it
+    commits, so each round trip made while holding it costs every buyer."""
+    table = connection.ops.quote_name(InvoiceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE year = %s RETURNING last_number",
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the year's first invoice
+        InvoiceSequence.objects.get_or_create(year=year)
+        return _next_invoice_number(year)
+    return f"INV-{year}-{row[0]:06d}"
 
 
 @transaction.atomic
@@ -37,6 +45,13 @@ def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
         raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
     if Invoice.objects.live().filter(order=order).exists():
         raise InvoiceExists()
+    return invoice_create(order=order, due_date=due_date)
+
+
+def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
+    """Number and save the invoice of `order`, in the caller's transaction, without
+    invoice_issue's lock and checks: for checkout, whose order was created in that same
+    transaction, so nobody else can see, cancel or invoice it yet."""
     issued_at = timezone.now()
     issued_on = timezone.localdate(issued_at)
     due_date = due_date or Invoice.default_due_date(issued_on)
