@@ -9,7 +9,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import Role, User
 from accounts.services import user_deactivate, user_register, user_set_roles, user_update
-from petshop.admin_tools import ServiceModelAdmin, run_for_each
+from petshop.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone")
 
@@ -68,7 +68,15 @@ class RoleFilter(admin.SimpleListFilter):
 class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
     form = ShopUserChangeForm
     add_form = ShopUserCreationForm
-    list_display = ("username", "email", "first_name", "last_name", "role_list", "is_active", "date_joined")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "role_list",
+        "is_active",
+        "date_joined",
+    )
     list_filter = (RoleFilter, "is_active")
     search_fields = ("username", "email", "first_name", "last_name")
     ordering = ("username",)
@@ -103,9 +111,7 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             )
             if roles != set(user.roles):
                 user = user_set_roles(user=user, roles=roles)
-            for field in User._meta.concrete_fields:
-                setattr(obj, field.attname, getattr(user, field.attname))
-            obj._state.adding = False
+            adopt_created(obj, user)
             return
         profile = {name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS}
         if profile:

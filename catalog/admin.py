@@ -17,15 +17,7 @@ from catalog.services import (
     product_update,
     stock_set,
 )
-from petshop.admin_tools import ServiceModelAdmin, run_for_each
-
-
-def _copy_saved(target, saved) -> None:
-    """Make the admin's unsaved form instance the object a service created, so Django's
-    log entry and redirect point at it."""
-    for field in saved._meta.concrete_fields:
-        setattr(target, field.attname, getattr(saved, field.attname))
-    target._state.adding = False
+from petshop.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
 
 
 class _ServiceDecidesDeletion:
@@ -105,7 +97,7 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
 
     def save_with_services(self, request, obj, form, change):
         if not change:
-            _copy_saved(obj, product_create(created_by=request.user, **form.cleaned_data))
+            adopt_created(obj, product_create(created_by=request.user, **form.cleaned_data))
             return
         # Only what the form changed: list editing must not rewrite other fields.
         data = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -150,7 +142,7 @@ class CategoryAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         if change:
             category_update(category=obj, **data)
         else:
-            _copy_saved(obj, category_create(**data))
+            adopt_created(obj, category_create(**data))
 
     def delete_with_services(self, request, obj):
         category_delete(category=obj)

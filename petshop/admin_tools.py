@@ -36,6 +36,14 @@ def error_text(exc: Exception) -> str:
     return str(exc)
 
 
+def adopt_created(target, created) -> None:
+    """Make the admin's unsaved form instance the object a create service made, so
+    Django's log entry and redirect point at it."""
+    for field in created._meta.concrete_fields:
+        setattr(target, field.attname, getattr(created, field.attname))
+    target._state.adding = False
+
+
 class ServiceModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose save/delete hooks call services and may refuse.
 
