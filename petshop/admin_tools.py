@@ -36,6 +36,36 @@ def error_text(exc: Exception) -> str:
     return str(exc)
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Models staff only look at: written by the services (carts, checkout keys...)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent and never edited there (order lines, history...)."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def adopt_created(target, created) -> None:
     """Make the admin's unsaved form instance the object a create service made, so
     Django's log entry and redirect point at it."""

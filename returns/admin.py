@@ -9,24 +9,20 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from petshop.admin_tools import ServiceModelAdmin, run_for_each
+from petshop.admin_tools import (
+    ReadOnlyInline,
+    ReadOnlyModelAdmin,
+    ServiceModelAdmin,
+    run_for_each,
+)
 from returns.models import Return, ReturnLine, ReturnStatus
 from returns.services import return_set_status, return_update
 
 
-class ReturnLineInline(admin.TabularInline):
+class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
-    extra = 0
-    max_num = 0
-    can_delete = False
     fields = ("sku", "name", "unit_price", "quantity", "refund_amount", "reason")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order_line")
@@ -163,7 +159,7 @@ class ReturnAdmin(ServiceModelAdmin):
 
 
 @admin.register(ReturnLine)
-class ReturnLineAdmin(admin.ModelAdmin):
+class ReturnLineAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "return_request", "item", "quantity", "reason")
     search_fields = ("order_line__name", "order_line__sku", "return_request__order__number")
     list_select_related = ("return_request__order", "order_line")
@@ -171,12 +167,3 @@ class ReturnLineAdmin(admin.ModelAdmin):
     @admin.display(description="item")
     def item(self, obj):
         return obj.order_line.name
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

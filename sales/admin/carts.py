@@ -4,39 +4,21 @@ the invoice counter. Read-only: they are written by the services (cart, checkout
 from django.contrib import admin
 from django.db.models import Count
 
+from petshop.admin_tools import ReadOnlyInline, ReadOnlyModelAdmin
 from sales.models import Cart, CartLine, CheckoutKey, InvoiceSequence, OrderLine, OrderStatusChange
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CartLineInline(admin.TabularInline):
+class CartLineInline(ReadOnlyInline):
     model = CartLine
-    extra = 0
     fields = ("product", "quantity", "added_at")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
 
 
 @admin.register(Cart)
-class CartAdmin(ReadOnlyAdmin):
+class CartAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "owner", "line_count", "created_at", "updated_at")
     list_filter = ("updated_at",)
     search_fields = ("user__username", "user__email", "session_key")
@@ -56,21 +38,21 @@ class CartAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CartLine)
-class CartLineAdmin(ReadOnlyAdmin):
+class CartLineAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "cart", "product", "quantity", "added_at")
     search_fields = ("product__name", "product__sku", "cart__user__username")
     list_select_related = ("cart__user", "product")
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(ReadOnlyAdmin):
+class OrderLineAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "order", "sku", "name", "unit_price", "quantity")
     search_fields = ("order__number", "sku", "name")
     list_select_related = ("order",)
 
 
 @admin.register(OrderStatusChange)
-class OrderStatusChangeAdmin(ReadOnlyAdmin):
+class OrderStatusChangeAdmin(ReadOnlyModelAdmin):
     list_display = ("order", "from_status", "to_status", "at", "by")
     list_filter = ("to_status", "at")
     search_fields = ("order__number", "by__username")
@@ -79,7 +61,7 @@ class OrderStatusChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CheckoutKey)
-class CheckoutKeyAdmin(ReadOnlyAdmin):
+class CheckoutKeyAdmin(ReadOnlyModelAdmin):
     list_display = ("key", "user", "order", "created_at")
     search_fields = ("key", "user__username", "order__number")
     list_select_related = ("user", "order")
@@ -87,5 +69,5 @@ class CheckoutKeyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InvoiceSequence)
-class InvoiceSequenceAdmin(ReadOnlyAdmin):
+class InvoiceSequenceAdmin(ReadOnlyModelAdmin):
     list_display = ("year", "last_number")

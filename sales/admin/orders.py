@@ -5,24 +5,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from petshop.admin_tools import ServiceModelAdmin, run_for_each
+from petshop.admin_tools import ReadOnlyInline, ServiceModelAdmin, run_for_each
 from sales.models import Invoice, Order, OrderLine, OrderStatus, OrderStatusChange
 from sales.services import order_cancel, order_set_status, order_update_address
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):

@@ -54,7 +54,8 @@ def test_order_action_moves_the_order_and_records_who(staff, admin_user, action,
     assert order.status == expected
     last = order.history.order_by("at", "id").last()
     assert (last.from_status, last.to_status, last.by) == (start, expected, admin_user)
-    assert f"1 order " in messages_of(response)[0]
+    done = "cancelled" if action == "cancel" else f"moved to {expected}"
+    assert messages_of(response) == [f"1 order {done}."]
 
 
 def test_cancel_action_puts_stock_back_and_voids_the_invoice(staff):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.tests.factories import ProductFactory
-from sales.models import Invoice, Order, OrderStatus
+from sales.models import Invoice, Order
 from sales.selectors import low_stock_products, orders_by_status, overdue_invoices, sales_by_day
 from sales.services import invoice_set_status, order_cancel
 from sales.tests.factories import place_order
