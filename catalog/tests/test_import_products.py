@@ -131,3 +131,38 @@ def test_unknown_column_is_refused_before_any_row(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_products", str(tmp_path / "nope.csv"))
+
+
+@pytest.mark.parametrize(
+    "cells, reason",
+    [
+        ("1.5,yes", "stock: '1.5' is not a whole number"),
+        ("2,maybe", "is_active: 'maybe' is not true or false"),
+        ("2,yes,extra", "more cells than the header has columns"),
+    ],
+)
+def test_malformed_cells_are_rejected_with_their_reason(tmp_path, cells, reason):
+    path = tmp_path / "p.csv"
+    path.write_text(f"sku,name,price,category,pet_type,stock,is_active\nX-1,Ball,3.00,toys,dog,{cells}\n")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_products", str(path), stdout=StringIO(), stderr=err)
+    assert err.getvalue().strip() == f"{path}:2: {reason}"
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize("price", ["NaN", "Infinity"])
+def test_price_that_is_not_a_finite_number_is_rejected(tmp_path, price):
+    with pytest.raises(CommandError, match="1 rows rejected"):
+        run_import(tmp_path, HEADER + f"X-1,Ball,{price},toys,dog,,1\n")
+
+
+def test_is_active_no_deactivates_a_product(tmp_path):
+    ProductFactory(sku="OLD-1")
+    run_import(tmp_path, "sku,is_active\nOLD-1,no\n")
+    assert Product.objects.get(sku="OLD-1").is_active is False
+
+
+def test_header_without_sku_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="with a sku column"):
+        run_import(tmp_path, "name,price\nBall,3.00\n")
