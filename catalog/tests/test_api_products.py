@@ -185,14 +185,15 @@ def test_pages_do_not_overlap_when_prices_tie(api_client):
     assert len(ids) == len(set(ids)) == 7
 
 
-@pytest.mark.parametrize("client_name", ["api_client", "admin_client_api"])
-def test_product_list_costs_the_same_queries_for_5_and_50_rows(request, client_name, django_assert_max_num_queries):
+@pytest.mark.parametrize(("client_name", "expected"), [("api_client", 2), ("admin_client_api", 3)])
+def test_product_list_costs_the_same_queries_for_5_and_50_rows(request, client_name, expected, django_assert_num_queries):
     client = request.getfixturevalue(client_name)
     ProductFactory.create_batch(60)
-    # Anonymous: reference lists (cached after the first), count, page. Admin: + the caller.
-    with django_assert_max_num_queries(5):
+    client.get(PRODUCTS, {"category": "food", "page_size": 1})  # warms the cached reference lists
+    # The count and the page (category and pet type joined in); an admin: + the caller.
+    with django_assert_num_queries(expected):
         small = client.get(PRODUCTS, {"page_size": 5, "category": "food"})
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(expected):
         large = client.get(PRODUCTS, {"page_size": 50, "category": "food", "ordering": "-price"})
     assert len(small.json()["results"]) == 5 and len(large.json()["results"]) == 50
 
