@@ -13,7 +13,7 @@ from django.urls import path
 
 from sales.selectors import low_stock_products, orders_by_status, overdue_invoices, sales_by_day
 
-CHART_WIDTH, CHART_HEIGHT, AXIS = 720, 180, 48
+CHART_WIDTH, CHART_HEIGHT, AXIS = 720, 180, 64
 
 
 @dataclass(frozen=True)
