@@ -191,3 +191,19 @@ def test_unknown_api_paths_are_json_404_even_with_debug_on(customer_client, sett
     assert response.status_code == 404
     if path == "/api/v1/orders":
         assert "end with a slash" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "who,path",
+    [("customer", "/api/v1/cart/"), ("customer", "/api/v1/cart/items/"), ("customer", "/api/v1/cart/items/{product}/"),
+     ("admin", "/api/v1/carts/"), ("customer", "/api/v1/orders/"), ("customer", "/api/v1/orders/{order}/"),
+     ("customer", "/api/v1/orders/{order}/cancel/"), ("admin", "/api/v1/orders/{order}/status/"),
+     ("customer", "/api/v1/invoices/"), ("admin", "/api/v1/invoices/{invoice}/"),
+     ("admin", "/api/v1/invoices/{invoice}/status/"), ("customer", "/api/v1/returns/"),
+     ("admin", "/api/v1/returns/{return}/"), ("admin", "/api/v1/returns/{return}/status/")],
+)
+def test_options_describes_every_endpoint(clients, who, path):
+    by_role, ids = clients
+    response = by_role[who].options(path.format(**ids))
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
