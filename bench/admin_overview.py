@@ -91,6 +91,16 @@ def main() -> None:
             client.get(url)
         print(f"{name:22} {statistics.median(times):10.1f} {max(times):8.1f} {len(queries):8d}")
 
+    # The overview's figures alone (sales.selectors: the database aggregates, no HTML).
+    from sales.selectors import low_stock_products, orders_by_status, overdue_invoices, sales_by_day
+
+    times = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        sales_by_day(days=30), orders_by_status(), low_stock_products(), overdue_invoices()
+        times.append((time.perf_counter() - started) * 1000)
+    print(f"{'overview selectors':22} {statistics.median(times):10.1f} {max(times):8.1f} {6:8d}")
+
 
 if __name__ == "__main__":
     main()
