@@ -52,7 +52,8 @@ def user_register(
 def _check_unique(*, username: str | None, email: str | None, exclude: User | None = None) -> None:
     # Checked here so every face answers 400 on the field instead of an IntegrityError.
     others = User.objects.exclude(pk=exclude.pk) if exclude is not None else User.objects.all()
-    if username is not None and others.filter(username=username).exists():
+    # Usernames too are unique in any case ("Rex" and "rex" would be one person to a reader).
+    if username is not None and others.filter(username__iexact=username).exists():
         raise InvalidInput("A user with that username already exists.", field="username")
     if email is not None and others.filter(email__iexact=email).exists():
         raise InvalidInput("A user with that email already exists.", field="email")

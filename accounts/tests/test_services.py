@@ -54,10 +54,11 @@ def test_register_refuses_a_duplicate_email_in_any_case(email):
     assert exc.value.extra["field"] == "email"
 
 
-def test_register_refuses_a_duplicate_username():
+@pytest.mark.parametrize("username", ["rex", "REX"])
+def test_register_refuses_a_duplicate_username_in_any_case(username):
     register()
     with pytest.raises(InvalidInput) as exc:
-        register(email="other@example.com")
+        register(username=username, email="other@example.com")
     assert exc.value.extra["field"] == "username"
 
 
