@@ -180,3 +180,18 @@ def test_error_pages_render_without_the_database(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert "back in a moment" in render_to_string("503.html", {})
         assert "went wrong" in render_to_string("500.html", {})
+
+
+def test_a_pet_type_without_a_drawing_gets_the_generic_placeholder(client):
+    from catalog.tests.factories import PetTypeFactory
+
+    product = ProductFactory(pet_type=PetTypeFactory(name="Hedgehog", slug="hedgehog"), image_url="")
+    html = client.get(product_url(product)).content.decode()
+    assert "img/pets/other.svg" in html and "img/pets/hedgehog.svg" not in html
+
+
+def test_a_product_photo_carries_its_placeholder_as_fallback(client):
+    product = ProductFactory(image_url="https://images.example.com/kibble.jpg")
+    html = client.get(product_url(product)).content.decode()
+    assert 'src="https://images.example.com/kibble.jpg"' in html
+    assert 'data-fallback="/static/img/pets/dog.svg"' in html

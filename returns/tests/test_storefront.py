@@ -112,3 +112,12 @@ def test_return_request_refuses_a_post_without_csrf(customer):
 
 def test_returns_pages_need_a_login(client):
     assert client.get(reverse("returns:list"))["Location"].startswith(reverse("accounts:login"))
+
+
+def test_order_page_says_when_the_return_window_has_closed(shopper, customer, settings):
+    order = order_in_status(
+        OrderStatus.DELIVERED, user=customer, delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1)
+    )
+    html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    assert "return window for this order has closed" in html
+    assert form_url(order) not in html

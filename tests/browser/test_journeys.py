@@ -200,3 +200,13 @@ def test_the_catalog_reads_well_on_a_phone(browser, live_server, shop, shoot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(page, "catalog-phone")
     context.close()
+
+
+def test_a_broken_product_photo_falls_back_to_the_pet_drawing(page, live_server, shop):
+    from playwright.sync_api import expect
+
+    make_product("Lost Photo Treats", image_url=f"{live_server.url}/static/img/no-such-photo.jpg")
+    page.goto("/products/?search=lost+photo")
+    image = page.locator(".product-card img")
+    expect(image).to_have_attribute("src", "/static/img/pets/dog.svg")
+    assert page.evaluate("document.querySelector('.product-card img').naturalWidth") > 0

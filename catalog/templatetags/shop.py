@@ -1,0 +1,16 @@
+"""Template helpers of the storefront."""
+
+from django import template
+from django.templatetags.static import static
+
+register = template.Library()
+
+# One drawing per pet type of the reference data; a pet type added later by staff gets
+# the generic one rather than a broken image.
+PET_PLACEHOLDERS = {"dog", "cat", "bird", "fish", "reptile", "other"}
+
+
+@register.filter
+def pet_placeholder(pet_type_slug: str) -> str:
+    slug = pet_type_slug if pet_type_slug in PET_PLACEHOLDERS else "other"
+    return static(f"img/pets/{slug}.svg")
