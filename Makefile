@@ -10,13 +10,14 @@ PORT ?= 8000
 COV := --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run test migrate seed check ci clean
+.PHONY: help run test migrate seed check ci clean bench
 
 help:
 	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT)"
 	@echo "make test   - install the dev requirements and run the whole test suite with coverage"
 	@echo "make check  - Django's system checks and the missing-migrations check"
 	@echo "make ci     - what CI runs (.ci/run: both databases, deploy checks, .ci/checks/*.sh)"
+	@echo "make bench  - build a 100k-product shop in PostgreSQL, load it with wrk, print the table"
 	@echo "make clean  - remove the virtualenv, the SQLite database and collected static files"
 
 $(BIN)/python:
@@ -50,6 +51,10 @@ check: $(VENV)/.installed-runtime
 
 ci:
 	bash .ci/run
+
+# Needs PostgreSQL and Redis on 127.0.0.1 and wrk; about five minutes (bench/run.py).
+bench: $(VENV)/.installed-runtime
+	bench/run.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles .coverage
