@@ -7,4 +7,5 @@ urlpatterns = [
     path("orders/<str:number>/return/", views.return_create, name="create"),
     path("returns/", views.return_list, name="list"),
     path("returns/<int:pk>/", views.return_detail, name="detail"),
+    path("returns/<int:pk>/withdraw/", views.return_withdraw, name="withdraw"),
 ]

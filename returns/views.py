@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from petshop.exceptions import DomainError
 from returns.forms import ReturnRequestForm
 from returns.models import Return
 from returns.selectors import returnable_quantities
-from returns.services import return_request
+from returns.services import return_delete, return_request
 from sales.models import Order
 
 
@@ -54,3 +55,16 @@ def return_list(request):
 def return_detail(request, pk: int):
     ret = get_object_or_404(Return.objects.filter(order__user=request.user).with_details(), pk=pk)
     return render(request, "returns/return_detail.html", {"ret": ret})
+
+
+@login_required
+@require_POST
+def return_withdraw(request, pk: int):
+    ret = get_object_or_404(Return.objects.filter(order__user=request.user).select_related("order"), pk=pk)
+    try:
+        return_delete(return_request=ret, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("returns:detail", pk=ret.pk)
+    messages.success(request, f"Return #{pk} is withdrawn.")
+    return redirect("sales:order", number=ret.order.number)

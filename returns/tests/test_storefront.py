@@ -121,3 +121,25 @@ def test_order_page_says_when_the_return_window_has_closed(shopper, customer, se
     html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
     assert "return window for this order has closed" in html
     assert form_url(order) not in html
+
+
+def test_customer_withdraws_a_requested_return(shopper, customer):
+    ret = request_return(user=customer)
+    assert reverse("returns:withdraw", args=[ret.pk]) in shopper.get(reverse("returns:detail", args=[ret.pk])).content.decode()
+    response = shopper.post(reverse("returns:withdraw", args=[ret.pk]), follow=True)
+    assert f"Return #{ret.pk} is withdrawn." in [str(m) for m in response.context["messages"]]
+    assert not Return.objects.filter(pk=ret.pk).exists()
+
+
+def test_an_approved_return_can_no_longer_be_withdrawn(shopper, customer):
+    ret = request_return(user=customer)
+    return_set_status(return_request=ret, status=ReturnStatus.APPROVED)
+    response = shopper.post(reverse("returns:withdraw", args=[ret.pk]), follow=True)
+    assert "can no longer be withdrawn" in response.content.decode()
+    assert Return.objects.filter(pk=ret.pk).exists()
+
+
+def test_another_customers_return_cannot_be_withdrawn(shopper, other_customer):
+    ret = request_return(user=other_customer)
+    assert shopper.post(reverse("returns:withdraw", args=[ret.pk])).status_code == 404
+    assert Return.objects.filter(pk=ret.pk).exists()
