@@ -1,5 +1,7 @@
 """Register, log in and out, profile and password in the storefront (Django test client)."""
 
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -201,3 +203,11 @@ def test_register_form_is_throttled_like_the_api(client, settings):
     refused = client.post(REGISTER, NEW_USER)
     assert refused.status_code == 429 and 'value="newbie"' in refused.content.decode()
     assert not User.objects.filter(username="newbie").exists()
+
+
+def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client):
+    response = client.post(REGISTER, {**NEW_USER, "password2": "different-thing-99"})
+    html = response.content.decode()
+    tag = re.search(r'<input[^>]*name="password2"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in tag and 'aria-describedby="id_password2_error"' in tag
+    assert '<div id="id_password2_error"><p class="error">The two passwords differ.</p></div>' in html
