@@ -210,3 +210,30 @@ def test_a_broken_product_photo_falls_back_to_the_pet_drawing(page, live_server,
     image = page.locator(".product-card img")
     expect(image).to_have_attribute("src", "/static/img/pets/dog.svg")
     assert page.evaluate("document.querySelector('.product-card img').naturalWidth") > 0
+
+
+def test_shopping_works_with_javascript_off(browser, live_server, shop):
+    from playwright.sync_api import expect
+
+    from accounts.tests.factories import PASSWORD, UserFactory
+
+    UserFactory(username="nojs")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/products/?search=rope")
+    page.get_by_role("link", name=re.compile("Tug Rope Toy")).click()
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".messages")).to_contain_text("Added 2 × Tug Rope Toy")
+    page.locator("a.cart-link").click()
+    page.get_by_role("link", name="Checkout").click()  # → log in, then back to checkout
+    page.get_by_label("Username or email").fill("nojs")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
+    for label, value in [("Full name", "No Script"), ("Street and number", "1 Plain St"),
+                         ("Postal code", "9999"), ("City", "Static"), ("Country", "HTML")]:
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name=re.compile("Place order")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your order!")
+    context.close()
