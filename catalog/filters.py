@@ -7,7 +7,8 @@ from decimal import Decimal
 import django_filters
 from django import forms
 
-from catalog.api.filters import ORDERINGS, PRICE_FILTER, ProductFilter, _category_choices, _pet_type_choices
+from catalog.api.filters import ORDERINGS, PRICE_FILTER, ProductFilter
+from catalog.selectors import nav_categories, nav_pet_types
 
 SORT_LABELS = {
     "name": "Name A–Z",
@@ -16,7 +17,17 @@ SORT_LABELS = {
     "-price": "Price, high to low",
     "-created_at": "Newest first",
 }
-assert set(SORT_LABELS) <= set(ORDERINGS)
+assert set(SORT_LABELS) <= set(ORDERINGS)  # only orderings the API's FilterSet knows
+
+
+def _pet_type_choices():
+    # The cached reference lists: rendering and validating the form costs no query.
+    return [(p.slug, p.name) for p in nav_pet_types()]
+
+
+def _category_choices():
+    return [(c.slug, c.name) for c in nav_categories()]
+
 
 _PRICE_WIDGET = {"step": "0.01", "min": "0", "inputmode": "decimal", "placeholder": "$"}
 

@@ -92,7 +92,7 @@ def test_inactive_products_are_never_listed(client):
     assert names(client.get(LIST)) == []
 
 
-def test_product_page_shows_stock_state_and_add_to_cart(client, settings):
+def test_product_page_shows_stock_state_and_add_to_cart(client):
     product = ProductFactory(name="Kibble", stock=3)
     response = client.get(product_url(product))
     html = response.content.decode()
