@@ -49,7 +49,9 @@ def product_page_list(*, filterset, page: str | None, page_size: int = PAGE_SIZE
             "num_pages": paginator.num_pages,
         }
 
-    return cached("store:list", (filterset.cache_parts(), page or "1", page_size), compute)
+    # Normalised, so junk (?page=abc, ?page=01) shares the entry of the page it shows.
+    page = str(int(page)) if page and page.isdigit() and int(page) > 0 else "1"
+    return cached("store:list", (filterset.cache_parts(), page, page_size), compute)
 
 
 def product_featured(*, limit: int = 8) -> list[dict]:
