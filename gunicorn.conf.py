@@ -32,5 +32,11 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
+# gunicorn's control socket defaults to one path per machine user, which every gunicorn
+# on the host would share (scale-out on one machine, the benchmark): off unless a path
+# is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+
 # Which proxies' X-Forwarded-* headers to trust: gunicorn reads FORWARDED_ALLOW_IPS
 # itself (default 127.0.0.1); set it to the load balancer's address.
