@@ -4,10 +4,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from catalog.models import Category, PetType, Product
+from catalog.tests.factories import ProductFactory
 from petshop.demo import data
 from returns.models import Return, ReturnLine
 from sales.models import Cart, Invoice, InvoiceStatus, Order, OrderLine, OrderStatus, OrderStatusChange
@@ -121,3 +122,11 @@ def test_delivered_demo_orders_have_their_whole_history():
             "pending", "confirmed", "processing", "shipped", "delivered",
         ]
         assert order.delivered_at is not None
+
+
+def test_seed_that_cannot_place_its_orders_says_why_and_writes_nothing():
+    ProductFactory(sku="DEMO-CAT-001", stock=0)  # a demo order needs one of these
+    with pytest.raises(CommandError, match="could not be built: Not enough stock"):
+        seed()
+    assert not Order.objects.exists()
+    assert not User.objects.exists()

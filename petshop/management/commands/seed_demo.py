@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from petshop.demo.bulk import products_generate
 from petshop.demo.shop import demo_shop_build
+from petshop.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -22,7 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, products: int, **options):
         if products < 0:
             raise CommandError("--products must be zero or more.")
-        report = demo_shop_build()
+        try:
+            report = demo_shop_build()
+        except DomainError as error:
+            # E.g. staff sold out or withdrew a demo product before the demo orders were
+            # made. Nothing was written: the build is one transaction.
+            raise CommandError(f"The demo shop could not be built: {error.detail}") from error
         self.stdout.write(
             f"Demo shop: {report.users_created} users, {report.products_created} products, "
             f"{report.orders_created} orders, {report.returns_created} returns created; "
