@@ -308,3 +308,20 @@ def test_cancels_and_checkouts_of_the_same_products_at_once_keep_stock_exact():
     assert not errors(results), errors(results)
     # 6 cancelled (back to 40/40), then 6 new orders of 2 + 3.
     assert (stock(a), stock(b)) == (40 - 12, 40 - 18)
+
+
+def test_adds_racing_for_the_last_cart_slot_leave_100_products():
+    from sales.exceptions import CartLimitExceeded
+    from sales.models import MAX_CART_PRODUCTS, CartLine
+    from sales.services import cart_add, cart_for_user
+
+    cart = cart_for_user(user=UserFactory())
+    held = ProductFactory.create_batch(MAX_CART_PRODUCTS - 1)
+    CartLine.objects.bulk_create([CartLine(cart=cart, product=p, quantity=1) for p in held])
+    newcomers = ProductFactory.create_batch(4)
+
+    results = race(4, lambda i: cart_add(cart=cart, product_id=newcomers[i].pk))
+
+    assert len(oks(results)) == 1
+    assert all(isinstance(e, CartLimitExceeded) for e in errors(results)), errors(results)
+    assert CartLine.objects.filter(cart=cart).count() == MAX_CART_PRODUCTS
