@@ -231,3 +231,11 @@ def test_own_cart_queries_do_not_grow_with_lines(customer, customer_client):
     one = count_queries(customer_client, CART)
     fill(customer, *[ProductFactory() for _ in range(10)])
     assert count_queries(customer_client, CART) == one <= 6
+
+
+def test_admin_cart_detail_queries_do_not_grow_with_lines(customer, other_customer, admin_client_api):
+    small = fill(customer, ProductFactory())
+    large = fill(other_customer, *[ProductFactory() for _ in range(10)])
+    assert count_queries(admin_client_api, f"/api/v1/carts/{small.pk}/") == count_queries(
+        admin_client_api, f"/api/v1/carts/{large.pk}/"
+    ) <= 5
