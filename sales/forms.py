@@ -50,3 +50,14 @@ class CheckoutForm(forms.Form):
         return "\n".join(
             [data["full_name"], data["street"], f"{data['postal_code']} {data['city']}", data["country"]]
         )
+
+
+class ShippingAddressForm(forms.Form):
+    """Changing the address of an order not yet confirmed (the service says when)."""
+
+    shipping_address = forms.CharField(
+        label="Shipping address",
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "shipping street-address"}),
+    )

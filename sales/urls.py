@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/address/", orders.order_address_view, name="order_address"),
     path("invoices/", orders.invoice_list, name="invoice_list"),
     path("invoices/<str:number>/", orders.invoice_detail, name="invoice"),
 ]

@@ -326,3 +326,33 @@ def test_every_storefront_page_has_one_h1_landmarks_and_no_inline_code(shopper, 
         assert " style=" not in html and "<style" not in html, url
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert "Content-Security-Policy" in response.headers, url
+
+
+def test_customer_changes_the_address_of_a_pending_order(shopper, customer):
+    order = place_order(user=customer)
+    page = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    assert reverse("sales:order_address", args=[order.number]) in page
+    response = shopper.post(
+        reverse("sales:order_address", args=[order.number]), {"shipping_address": "2 Cat Court\nMeowtown"}, follow=True
+    )
+    assert "The shipping address is changed." in messages_of(response)
+    order.refresh_from_db()
+    assert order.shipping_address == "2 Cat Court\nMeowtown"
+
+
+def test_address_of_a_confirmed_order_can_no_longer_change(shopper, customer):
+    order = order_in_status(OrderStatus.CONFIRMED, user=customer)
+    page = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    assert reverse("sales:order_address", args=[order.number]) not in page
+    response = shopper.post(
+        reverse("sales:order_address", args=[order.number]), {"shipping_address": "2 Cat Court"}, follow=True
+    )
+    assert "can no longer change" in " ".join(messages_of(response))
+    order.refresh_from_db()
+    assert order.shipping_address != "2 Cat Court"
+
+
+def test_another_customers_address_cannot_be_changed(shopper, other_customer):
+    order = place_order(user=other_customer)
+    response = shopper.post(reverse("sales:order_address", args=[order.number]), {"shipping_address": "Mine now 1"})
+    assert response.status_code == 404

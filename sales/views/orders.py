@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from petshop.exceptions import DomainError
 from sales.models import Invoice, Order, OrderStatus
-from sales.services import order_cancel, order_cancellable_by
+from sales.forms import ShippingAddressForm
+from sales.services import (
+    order_address_editable_by,
+    order_cancel,
+    order_cancellable_by,
+    order_update_address,
+)
 
 LIST_PAGE_SIZE = 20
 
@@ -40,6 +46,11 @@ def order_detail(request, number: str):
         {
             "order": order,
             "can_cancel": order_cancellable_by(order, by=request.user),
+            "address_form": (
+                ShippingAddressForm(initial={"shipping_address": order.shipping_address})
+                if order_address_editable_by(order, by=request.user)
+                else None
+            ),
             "can_return": _return_window_open(order),
         },
     )
@@ -62,6 +73,25 @@ def order_cancel_view(request, number: str):
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"Order {order.number} is cancelled.")
+    return redirect("sales:order", number=order.number)
+
+
+@login_required
+@require_POST
+def order_address_view(request, number: str):
+    order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
+    form = ShippingAddressForm(request.POST)
+    if form.is_valid():
+        try:
+            order_update_address(
+                order=order, shipping_address=form.cleaned_data["shipping_address"], by=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, "The shipping address is changed.")
+    else:
+        messages.error(request, " ".join(form.errors["shipping_address"]))
     return redirect("sales:order", number=order.number)
 
 
