@@ -16,10 +16,10 @@ USERS = [
 ]
 
 ADDRESSES = {
-    "alice": "Alice Archer\n12 Willow Road\nBristol BS1 4DJ",
-    "bob": "Bob Barker\n3 Kennel Court\nLeeds LS2 7EY",
-    "carol": "Carol Catling\nFlat 5, 40 Whisker Street\nYork YO1 7HH",
-    "admin": "Ada Admin\n1 High Street\nBath BA1 1AA",
+    "alice": "Alice Archer\n12 Willow Road\nPortland, OR 97201",
+    "bob": "Bob Barker\n3 Kennel Court\nAustin, TX 78701",
+    "carol": "Carol Catling\nApt 5, 40 Whisker Street\nMadison, WI 53703",
+    "admin": "Ada Admin\n1 Main Street\nBoulder, CO 80302",
 }
 
 # (sku, name, pet type slug, category slug, brand, price, stock, weight kg, description)

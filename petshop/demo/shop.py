@@ -72,7 +72,10 @@ def _products(report: SeedReport, *, created_by: User) -> None:
     existing = set(
         Product.objects.filter(sku__in=[row[0] for row in data.PRODUCTS]).values_list("sku", flat=True)
     )
-    for sku, name, pet, category, brand, price, stock, weight, description in data.PRODUCTS:
+    # Created from each pet's last product to its first, so the newest products (the
+    # home page's "new in the shop") are a mix of every pet rather than one pet's.
+    in_order = sorted(data.PRODUCTS, key=lambda row: -int(row[0].rsplit("-", 1)[1]))
+    for sku, name, pet, category, brand, price, stock, weight, description in in_order:
         if sku in existing:
             continue
         product_create(
