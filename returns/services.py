@@ -15,6 +15,7 @@ from returns.exceptions import (
     ReturnQuantityExceeded,
     ReturnWindowClosed,
 )
+from petshop.exceptions import NotFound
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
 from sales.models import Order, OrderStatus
 from sales.services import invoice_credit
@@ -76,7 +77,10 @@ def _build_lines(order: Order, items: list[dict], exclude: Return | None = None)
 @transaction.atomic
 def return_request(*, order: Order, items: list[dict]) -> Return:
     # Lock the order: two requests at once cannot both claim the same quantities.
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    try:
+        order = Order.objects.select_for_update().get(pk=order.pk)
+    except Order.DoesNotExist:  # deleted by a concurrent request since it was read
+        raise NotFound("That order no longer exists.") from None
     _check_returnable(order)
     lines = _build_lines(order, items)
     ret = Return.objects.create(order=order)
@@ -87,7 +91,10 @@ def return_request(*, order: Order, items: list[dict]) -> Return:
 
 
 def _lock(ret: Return) -> Return:
-    return Return.objects.select_for_update().select_related("order").get(pk=ret.pk)
+    try:
+        return Return.objects.select_for_update().select_related("order").get(pk=ret.pk)
+    except Return.DoesNotExist:  # withdrawn or deleted by a concurrent request
+        raise NotFound("That return no longer exists.") from None
 
 
 @transaction.atomic

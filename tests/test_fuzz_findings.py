@@ -59,3 +59,74 @@ def test_options_answers_instead_of_crashing(customer_client, path):
     response = customer_client.options(path)
 
     assert response.status_code == 200
+
+
+# Two admins (or two workers) deleting the same object: the loser read it, then found it
+# gone when it locked the row. That was a 500 (DoesNotExist); it is a 404 now.
+
+
+@pytest.mark.django_db
+def test_deleting_an_invoice_deleted_meanwhile_is_not_found(admin_user):
+    from petshop.exceptions import NotFound
+    from sales.models import Invoice, OrderStatus
+    from sales.services import invoice_delete
+    from sales.tests.factories import order_in_status
+
+    invoice = order_in_status(OrderStatus.CANCELLED).invoices.get()
+    Invoice.objects.filter(pk=invoice.pk).delete()  # the other request won
+
+    with pytest.raises(NotFound):
+        invoice_delete(invoice=invoice)
+
+
+@pytest.mark.django_db
+def test_cancelling_an_order_deleted_meanwhile_is_not_found(admin_user):
+    from petshop.exceptions import NotFound
+    from sales.models import Order
+    from sales.services import order_cancel
+    from sales.tests.factories import place_order
+
+    order = place_order()
+    order.invoices.all().delete()  # as deleting a cancelled order does
+    Order.objects.filter(pk=order.pk).delete()
+
+    with pytest.raises(NotFound):
+        order_cancel(order=order, by=admin_user)
+
+
+@pytest.mark.django_db
+def test_deciding_a_return_withdrawn_meanwhile_is_not_found(customer):
+    from petshop.exceptions import NotFound
+    from returns.models import Return
+    from returns.services import return_request, return_set_status
+    from sales.models import OrderStatus
+    from sales.tests.factories import order_in_status
+
+    order = order_in_status(OrderStatus.DELIVERED, user=customer)
+    ret = return_request(order=order, items=[{"product_id": order.lines.get().product_id, "quantity": 1, "reason": "x"}])
+    Return.objects.filter(pk=ret.pk).delete()
+
+    with pytest.raises(NotFound):
+        return_set_status(return_request=ret, status="approved")
+
+
+@pytest.mark.django_db
+def test_api_answers_404_when_the_object_goes_between_read_and_lock(admin_client_api, monkeypatch):
+    from sales.api import views
+    from sales.models import Invoice, OrderStatus
+    from sales.tests.factories import order_in_status
+
+    invoice = order_in_status(OrderStatus.CANCELLED).invoices.get()
+    real_get_object = views.InvoiceViewSet.get_object
+
+    def get_object_then_lose_the_race(self):
+        found = real_get_object(self)
+        Invoice.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(views.InvoiceViewSet, "get_object", get_object_then_lose_the_race)
+
+    response = admin_client_api.delete(f"/api/v1/invoices/{invoice.pk}/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

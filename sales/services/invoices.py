@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from petshop.exceptions import InvalidInput
+from petshop.exceptions import InvalidInput, NotFound
 from sales.exceptions import InvalidTransition, InvoiceExists
 from sales.models import (
     INVOICE_TRANSITIONS,
@@ -67,7 +67,10 @@ def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
 
 
 def _lock(invoice: Invoice) -> Invoice:
-    return Invoice.objects.select_for_update().get(pk=invoice.pk)
+    try:
+        return Invoice.objects.select_for_update().get(pk=invoice.pk)
+    except Invoice.DoesNotExist:  # deleted by a concurrent request since it was read
+        raise NotFound("That invoice no longer exists.") from None
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
 from django.db import transaction
 
 from catalog.services import stock_release
+from petshop.exceptions import NotFound
 from sales.exceptions import InvalidInput, InvalidTransition
 from sales.models import Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order
@@ -49,7 +50,10 @@ def order_address_editable_by(order: Order, *, by) -> bool:
 def _lock(order: Order) -> Order:
     # Every status change starts by locking the order row, so two racing changes
     # (a cancel and a ship) run one after the other and the second sees the first.
-    return Order.objects.select_for_update().get(pk=order.pk)
+    try:
+        return Order.objects.select_for_update().get(pk=order.pk)
+    except Order.DoesNotExist:  # deleted by a concurrent request since it was read
+        raise NotFound("That order no longer exists.") from None
 
 
 @transaction.atomic
