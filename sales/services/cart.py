@@ -49,11 +49,11 @@ def _check_stock(product: Product, quantity: int) -> None:
         )
 
 
-def _lock(cart: Cart) -> None:
+def _lock(cart: Cart) -> bool:
     """Touch the cart first thing in every write: the UPDATE also locks the cart row until
     the transaction ends, so writes to one cart (and a checkout emptying it) run one
-    after the other and none is lost."""
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    after the other and none is lost. False if the cart is gone."""
+    return Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()) > 0
 
 
 @transaction.atomic
@@ -155,6 +155,10 @@ def cart_merge(*, source: Cart, target: Cart) -> list[str]:
     then are capped by the limits. Returns a message for anything capped or dropped.
     The source cart is deleted."""
     if source.pk == target.pk:
+        return []
+    # Source first: of two logins merging one visitor cart at once, the second waits
+    # here, then finds it deleted and adds nothing twice.
+    if not _lock(source):
         return []
     _lock(target)
     messages = []

@@ -325,3 +325,19 @@ def test_adds_racing_for_the_last_cart_slot_leave_100_products():
     assert len(oks(results)) == 1
     assert all(isinstance(e, CartLimitExceeded) for e in errors(results)), errors(results)
     assert CartLine.objects.filter(cart=cart).count() == MAX_CART_PRODUCTS
+
+
+def test_two_logins_merging_one_visitor_cart_at_once_add_it_once():
+    from sales.models import Cart
+    from sales.services import cart_add, cart_for_session, cart_for_user, cart_merge
+
+    product = ProductFactory(stock=20)
+    visitor = cart_for_session(session_key="shared-session")
+    cart_add(cart=visitor, product_id=product.pk, quantity=3)
+    target = cart_for_user(user=UserFactory())
+
+    results = race(2, lambda i: cart_merge(source=visitor, target=target))
+
+    assert not errors(results), errors(results)
+    assert list(target.lines.values_list("product_id", "quantity")) == [(product.pk, 3)]
+    assert not Cart.objects.filter(pk=visitor.pk).exists()
