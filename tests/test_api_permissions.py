@@ -13,7 +13,7 @@ from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from returns.tests.factories import request_return
 from sales.models import InvoiceStatus, OrderStatus
-from sales.services import cart_add, cart_for_user, invoice_set_status, order_cancel
+from sales.services import cart_add, cart_for_user, invoice_set_status
 from sales.tests.factories import order_in_status, place_order
 from tests.api_contract import ENDPOINTS
 

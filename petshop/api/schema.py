@@ -59,7 +59,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
-    type=str,
+    type={"type": "string", "maxLength": 255},  # CheckoutKey.key; empty means none
     location=OpenApiParameter.HEADER,
     required=False,
     description=(

@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from petshop.api.converters import ID
+from petshop.api.mixins import AdminActionsMixin, validated
 from petshop.api.schema import error_responses
 from returns.api.filters import ReturnFilter
 from returns.api.serializers import (
@@ -17,8 +18,9 @@ from returns.api.serializers import (
 )
 from returns.models import Return
 from returns.services import return_delete, return_request, return_set_status, return_update
-from sales.api.views import ADMIN_ONLY, AdminActionsMixin, _valid
 from sales.models import Order
+
+ADMIN_ONLY = error_responses(401, 403)
 
 
 @extend_schema_view(
@@ -55,7 +57,7 @@ class ReturnViewSet(
         ),
     )
     def create(self, request):
-        data = _valid(ReturnCreateSerializer, request.data)
+        data = validated(ReturnCreateSerializer, request.data)
         order = Order.objects.for_user(request.user).filter(pk=data["order_id"]).first()
         if order is None:
             raise NotFound("No such order.")
@@ -68,7 +70,7 @@ class ReturnViewSet(
         description="Staff edit a return while it is requested (same rules as a request).",
     )
     def partial_update(self, request, pk=None):
-        data = _valid(ReturnUpdateSerializer, request.data)
+        data = validated(ReturnUpdateSerializer, request.data)
         return self._render(return_update(return_request=self.get_object(), **data))
 
     @extend_schema(
@@ -79,7 +81,7 @@ class ReturnViewSet(
     )
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):
-        data = _valid(ReturnStatusSerializer, request.data)
+        data = validated(ReturnStatusSerializer, request.data)
         return self._render(return_set_status(return_request=self.get_object(), **data))
 
     @extend_schema(

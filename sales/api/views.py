@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from petshop.api.converters import ID
+from petshop.api.mixins import AdminActionsMixin, validated
 from petshop.api.permissions import IsShopAdmin
 from petshop.api.schema import IDEMPOTENCY_KEY, error_responses
 from sales.api import filters
@@ -59,23 +60,6 @@ def _carts():
     )
 
 
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class AdminActionsMixin:
-    """Actions listed in `admin_actions` need the admin role; the others a user."""
-
-    admin_actions: frozenset[str] = frozenset()
-
-    def get_permissions(self):
-        if self.action in self.admin_actions:
-            return [IsShopAdmin()]
-        return [IsAuthenticated()]
-
-
 # --- Cart -----------------------------------------------------------------------------
 
 
@@ -111,7 +95,7 @@ class CartViewSet(viewsets.GenericViewSet):
         description="Replace the whole cart at once, all or nothing.",
     )
     def update(self, request):
-        data = _valid(CartReplaceSerializer, request.data)
+        data = validated(CartReplaceSerializer, request.data)
         cart_replace(cart=cart_for_user(user=request.user), items=data["items"])
         return self._render()
 
@@ -126,7 +110,7 @@ class CartViewSet(viewsets.GenericViewSet):
         description="Add to the cart, on top of a line already there.",
     )
     def add_item(self, request):
-        data = _valid(CartLineInputSerializer, request.data)
+        data = validated(CartLineInputSerializer, request.data)
         cart_add(cart=cart_for_user(user=request.user), **data)
         return self._render(status.HTTP_201_CREATED)
 
@@ -136,7 +120,7 @@ class CartViewSet(viewsets.GenericViewSet):
         description="Set a line's quantity; 0 removes the line.",
     )
     def set_item(self, request, product_id: int):
-        data = _valid(CartQuantitySerializer, request.data)
+        data = validated(CartQuantitySerializer, request.data)
         cart_set_quantity(cart=cart_for_user(user=request.user), product_id=product_id, **data)
         return self._render()
 
@@ -210,7 +194,7 @@ class OrderViewSet(
         ),
     )
     def create(self, request):
-        data = _valid(CheckoutSerializer, request.data)
+        data = validated(CheckoutSerializer, request.data)
         key = request.headers.get("Idempotency-Key") or None
         order, created = order_place(user=request.user, idempotency_key=key, **data)
         return self._render(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -221,7 +205,7 @@ class OrderViewSet(
         description="Change the shipping address: the owner while pending, staff before shipping.",
     )
     def partial_update(self, request, pk=None):
-        data = _valid(OrderAddressSerializer, request.data)
+        data = validated(OrderAddressSerializer, request.data)
         order = order_update_address(order=self.get_object(), by=request.user, **data)
         return self._render(order)
 
@@ -247,7 +231,7 @@ class OrderViewSet(
     )
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):
-        data = _valid(OrderStatusSerializer, request.data)
+        data = validated(OrderStatusSerializer, request.data)
         order = order_set_status(order=self.get_object(), by=request.user, **data)
         return self._render(order)
 
@@ -285,7 +269,7 @@ class InvoiceViewSet(
         "a cancelled order: 409 `invalid_transition`).",
     )
     def create(self, request):
-        data = _valid(InvoiceCreateSerializer, request.data)
+        data = validated(InvoiceCreateSerializer, request.data)
         invoice = invoice_issue(order=data["order_id"], due_date=data.get("due_date"))
         return self._render(invoice, status.HTTP_201_CREATED)
 
@@ -294,7 +278,7 @@ class InvoiceViewSet(
         responses={200: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 404)},
     )
     def partial_update(self, request, pk=None):
-        data = _valid(InvoiceUpdateSerializer, request.data)
+        data = validated(InvoiceUpdateSerializer, request.data)
         return self._render(invoice_update(invoice=self.get_object(), **data))
 
     @extend_schema(
@@ -305,7 +289,7 @@ class InvoiceViewSet(
     )
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):
-        data = _valid(InvoiceStatusSerializer, request.data)
+        data = validated(InvoiceStatusSerializer, request.data)
         return self._render(invoice_set_status(invoice=self.get_object(), **data))
 
     @extend_schema(responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)})
