@@ -361,3 +361,16 @@ def test_order_detail_queries_do_not_grow_with_lines(customer, customer_client):
     small = place_order(user=customer)
     large = place_order(user=customer, products=[ProductFactory() for _ in range(10)])
     assert count_queries(customer_client, url(small)) == count_queries(customer_client, url(large)) <= 8
+
+
+def test_buy_now_with_a_product_twice_is_400_and_takes_no_stock(customer_client):
+    product = ProductFactory(stock=5)
+    items = [{"product_id": product.pk, "quantity": 1}, {"product_id": product.pk, "quantity": 2}]
+    response = customer_client.post(ORDERS, {"shipping_address": ADDRESS, "items": items})
+    assert response.status_code == 400
+    assert Product.objects.get(pk=product.pk).stock == 5 and not Order.objects.exists()
+
+
+def test_buy_now_with_an_empty_list_is_400_cart_empty(customer_client):
+    response = customer_client.post(ORDERS, {"shipping_address": ADDRESS, "items": []})
+    assert response.status_code == 400 and response.json()["code"] == "cart_empty"
