@@ -329,3 +329,25 @@ def test_an_admin_cannot_delete_an_approved_or_processed_return(delivered, food,
     ret = in_status(delivered, status, food)
     with pytest.raises(InvalidTransition):
         return_delete(return_request=ret, by=AdminFactory())
+
+
+def test_a_return_withdrawn_meanwhile_is_not_found(delivered, food):
+    from petshop.exceptions import NotFound
+
+    ret = return_request(order=delivered, items=[item(food)])
+    stale = Return.objects.get(pk=ret.pk)
+    return_delete(return_request=ret, by=delivered.user)
+    with pytest.raises(NotFound):
+        return_set_status(return_request=stale, status=R.APPROVED)
+
+
+def test_a_return_for_an_order_deleted_meanwhile_is_not_found(food):
+    from petshop.exceptions import NotFound
+    from sales.services import order_cancel, order_delete
+
+    order = order_in_status(OrderStatus.PENDING, products=[food])
+    stale = Order.objects.get(pk=order.pk)
+    order_cancel(order=order, by=AdminFactory())
+    order_delete(order=order)
+    with pytest.raises(NotFound):
+        return_request(order=stale, items=[item(food)])

@@ -361,3 +361,11 @@ def test_cleanup_deletes_only_carts_idle_for_n_days(cart, visitor_cart, product)
     assert carts_cleanup(days=30) == 1
     assert carts_cleanup(days=30) == 0
     assert list(Cart.objects.values_list("pk", flat=True)) == [cart.pk]
+
+
+def test_merge_of_a_visitor_cart_already_merged_changes_nothing(cart, visitor_cart, product):
+    cart_add(cart=visitor_cart, product_id=product.pk, quantity=2)
+    stale = Cart.objects.get(pk=visitor_cart.pk)
+    cart_merge(source=visitor_cart, target=cart)
+    assert cart_merge(source=stale, target=cart) == []
+    assert quantities(cart) == {product.pk: 2}

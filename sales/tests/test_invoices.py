@@ -347,3 +347,13 @@ def test_a_credit_when_the_invoice_was_cancelled_is_a_no_op():
     assert invoice_credit(order=order, amount=Decimal("10.00")) is None
     invoice = Invoice.objects.get(order=order)
     assert (invoice.status, invoice.amount_refunded) == (I.CANCELLED, Decimal("0.00"))
+
+
+def test_an_invoice_deleted_meanwhile_is_not_found():
+    from petshop.exceptions import NotFound
+
+    invoice = in_status(I.CANCELLED)
+    stale = Invoice.objects.get(pk=invoice.pk)
+    invoice_delete(invoice=invoice)
+    with pytest.raises(NotFound):
+        invoice_update(invoice=stale, notes="late")

@@ -359,3 +359,14 @@ def test_order_address_editable_by_matches_what_order_update_address_does(status
             assert expected, (status, by)
         except InvalidTransition:
             assert not expected, (status, by)
+
+
+def test_an_order_deleted_meanwhile_is_not_found(admin):
+    from petshop.exceptions import NotFound
+
+    order = place_order()
+    stale = Order.objects.get(pk=order.pk)
+    order_cancel(order=order, by=admin)
+    order_delete(order=order)
+    with pytest.raises(NotFound):
+        order_set_status(order=stale, status=S.CONFIRMED, by=admin)
