@@ -117,3 +117,81 @@ def test_other_errors_stay_500(rf):
         response = server_error(rf.get("/api/v1/orders/"))
 
     assert response.status_code == 500
+
+
+
+def _dead_port() -> int:
+    import socket
+
+    for port in range(6400, 6500):  # this suite's own range; nothing may listen there
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    pytest.skip("no free port in 6400-6499")
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache settings, pointed at a Redis that is not there."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+
+
+def test_production_cache_settings_fail_fast():
+    """With REDIS_URL set, a dead Redis costs a refused or timed-out connection of at most
+    half a second (not the socket defaults, which wait for ever), and never an error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_BACKEND")}
+    env["REDIS_URL"] = "redis://127.0.0.1:6399/0"
+    script = "import json; from django.conf import settings; print(json.dumps(settings.CACHES['default']))"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+    cache = json.loads(result.stdout.strip().splitlines()[-1])
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert cache["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] <= 0.5
+    assert cache["OPTIONS"]["SOCKET_TIMEOUT"] <= 0.5
+
+
+@pytest.mark.django_db
+def test_with_redis_down_the_shop_answers_from_the_database(redis_down, client, customer, product):
+    import time
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    started = time.monotonic()
+    health = client.get("/healthz")
+    products = client.get("/api/v1/products/")
+    detail = client.get(f"/api/v1/products/{product.pk}/")
+    page = client.get("/products/")
+    login = client.post(
+        "/api/v1/auth/login/", {"username": customer.username, "password": "correct-horse-battery-staple"},
+        content_type="application/json",
+    )
+    me = client.get("/api/v1/auth/me/", HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(customer)}")
+    elapsed = time.monotonic() - started
+
+    assert health.status_code == 200 and health.json()["cache"] == "down" and health.json()["database"] == "ok"
+    assert products.status_code == 200 and products.json()["count"] == 1
+    assert detail.status_code == 200 and detail.json()["sku"] == product.sku
+    assert page.status_code == 200 and product.name.encode() in page.content
+    assert login.status_code == 200 and me.status_code == 200
+    assert elapsed < 5

@@ -202,6 +202,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> Server:
+        if self.log_path is not None and self.log_path.exists():
+            self.log_path.unlink()  # this run's log only
         args = [GUNICORN]
         if (ROOT / "gunicorn.conf.py").exists():
             args += ["-c", str(ROOT / "gunicorn.conf.py")]  # the production config, ...
