@@ -207,3 +207,15 @@ def test_options_describes_every_endpoint(clients, who, path):
     response = by_role[who].options(path.format(**ids))
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "who,method,path",
+    [("customer", "post", "/api/v1/orders/"), ("customer", "put", "/api/v1/cart/"), ("admin", "post", "/api/v1/invoices/")],
+)
+def test_a_body_over_the_upload_limit_is_a_json_413(clients, settings, who, method, path):
+    by_role, _ = clients
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = _send(by_role[who], method, path, json.dumps({"shipping_address": "x" * 5000}))
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
