@@ -179,10 +179,49 @@ def verify_checkout_stock(pool: list[int], first_order_id: int) -> dict:
 # --- Server ---------------------------------------------------------------------------
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pids) -> float:
+    """User + system CPU seconds used so far by these processes (those still alive)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
 class Server:
+    """gunicorn on the bench database. cpu_seconds() is the CPU its workers and their
+    PostgreSQL backends have used: on a machine shared with other work, CPU per request
+    is what the shop costs, whatever share of the cores it was given."""
+
     def __init__(self, *, database: str, cache: bool):
         self.database, self.cache = database, cache
         self.process = None
+
+    def _pids(self) -> list[int]:
+        import psycopg
+
+        pids = [self.process.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                        pids.append(int(entry.name))
+                except (OSError, IndexError, ValueError):
+                    pass
+        with psycopg.connect(self.database, autocommit=True) as conn:
+            pids += [r[0] for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()]
+        return pids
+
+    def cpu_seconds(self) -> float:
+        return _cpu_of(self._pids())
 
     def __enter__(self):
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_BACKEND")}
@@ -280,20 +319,25 @@ def drain() -> None:
         urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/live", timeout=60).read()
 
 
-def measure(row: dict, ceiling_row: dict | None = None) -> dict:
+def measure(server: Server, row: dict, ceiling_row: dict | None = None, seconds: int = SECONDS) -> dict:
     if row.get("method", "GET") == "GET":
         for path in row["paths"][:50]:  # fill the cache without a thundering herd
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60).read()
     ceiling = None
     if ceiling_row is not None:
-        ceiling = wrk(ceiling_row, max(2, SECONDS // 2))
-        drain()
+        ceiling = measure(server, ceiling_row, seconds=max(2, SECONDS // 2))
     wrk(row, 1)  # warm-up: connections, caches, the workers' imports
     drain()
-    result = wrk(row, SECONDS)
+    pids = server._pids()  # the backends opened by the warm-up included
+    before = _cpu_of(pids)
+    result = wrk(row, seconds)
+    result["cpu_ms"] = (_cpu_of(pids) - before) * 1000 / max(result["requests"], 1)
     drain()
     if ceiling is not None:
         result["ceiling"] = ceiling["rps"]
+        result["ceiling_cpu_ms"] = ceiling["cpu_ms"]
+    else:
+        result["ceiling"], result["ceiling_cpu_ms"] = result["rps"], result["cpu_ms"]
     return result
 
 
@@ -365,10 +409,11 @@ def explain(paths: list[str]) -> str:
 
 def fmt(r: dict | None, ratio: bool = False) -> list[str]:
     if not r:
-        return ["—"] * (4 if ratio else 3)
-    cells = [f"{r['rps']:,.0f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}"]
+        return ["—"] * (6 if ratio else 4)
+    cells = [f"{r['rps']:,.0f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}", f"{r['cpu_ms']:.2f}"]
     if ratio:
         cells.append(f"{r['rps'] / r['ceiling']:.2f}")
+        cells.append(f"{r['ceiling_cpu_ms'] / r['cpu_ms']:.2f}" if r["cpu_ms"] else "—")
     if r["errors"]:
         cells[0] += f" ({r['errors']} err)"
     return cells
@@ -393,15 +438,17 @@ def report(results: dict, scale: dict, checkout: dict, explain_text: str, starte
     on, off = results["on"], results["off"]
     lines = [
         f"Benchmark of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — `make bench` — {machine()}.",
-        "100,000 products, 20,000 customers, 50,000 orders. Latencies in ms. × ceiling: the row's "
-        "requests/s over the bare view's, measured on the same server just before the row.",
+        "100,000 products, 20,000 customers, 50,000 orders. Latencies in ms. CPU: server-side CPU "
+        "ms per request (gunicorn workers + their PostgreSQL backends). × ceiling: against the bare "
+        "view measured on the same server just before the row, by requests/s (r) and by CPU per "
+        "request (c; unaffected by how much of the shared machine the run got). on / off: by CPU.",
         "",
-        "| Row | cache on req/s | p50 | p99 | × ceiling | cache off req/s | p50 | p99 | × ceiling | on / off |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Row | on req/s | p50 | p99 | CPU | × ceil r | × ceil c | off req/s | p50 | p99 | CPU | × ceil r | × ceil c | on / off |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in sorted(on, key=lambda n: "ceiling" not in n):
         a, b = on.get(name), off.get(name)
-        speedup = f"{a['rps'] / b['rps']:.1f}" if a and b and b["rps"] else "—"
+        speedup = f"{b['cpu_ms'] / a['cpu_ms']:.1f}" if a and b and a["cpu_ms"] else "—"
         lines.append("| " + " | ".join([name, *fmt(a, True), *fmt(b, True), speedup]) + " |")
     lines += [
         "",
@@ -409,18 +456,20 @@ def report(results: dict, scale: dict, checkout: dict, explain_text: str, starte
         f"**{'yes' if checkout['exact'] else 'NO'}** ({checkout['stock_mismatches']} mismatching products, "
         f"{checkout['invoices']} live invoices, {checkout['distinct_invoice_numbers']} distinct numbers).",
         "",
-        "Catalog size: 1,000 vs 100,000 products. Cost = time per request relative to the bare "
-        "view measured just before (1 / × ceiling), so that load drift between rows cancels out.",
+        "Catalog size: 1,000 vs 100,000 products. Cost ratio by server CPU per request, and by "
+        "throughput relative to the bare view measured just before each row (r).",
         "",
-        "| Row | cache | 1k req/s | p50 | p99 | 100k req/s | p50 | p99 | 100k cost / 1k cost |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Row | cache | 1k req/s | p50 | p99 | CPU | 100k req/s | p50 | p99 | CPU | 100k/1k cost (CPU) | (r) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode in ("on", "off"):
         for name in SCALE_ROWS:
             small, big = scale[mode].get(name), results[mode].get(name)
-            ratio = (f"{(small['rps'] / small['ceiling']) / (big['rps'] / big['ceiling']):.2f}"
-                     if small and big and big["rps"] else "—")
-            lines.append("| " + " | ".join([name, mode, *fmt(small), *fmt(big), ratio]) + " |")
+            ok = small and big and big["rps"] and small["cpu_ms"]
+            by_cpu = f"{big['cpu_ms'] / small['cpu_ms']:.2f}" if ok else "—"
+            by_rps = (f"{(small['rps'] / small['ceiling']) / (big['rps'] / big['ceiling']):.2f}"
+                      if ok else "—")
+            lines.append("| " + " | ".join([name, mode, *fmt(small), *fmt(big), by_cpu, by_rps]) + " |")
     lines += ["", f"Whole run: {time.monotonic() - started:.0f} s.", "", "## EXPLAIN ANALYZE", "", explain_text]
     return "\n".join(lines)
 
@@ -441,25 +490,26 @@ def main() -> None:
     results: dict = {"on": {}, "off": {}}
     ceiling_row = rows[0]
     for mode in ("on", "off"):
-        with Server(database=BIG_DB, cache=mode == "on"):
+        with Server(database=BIG_DB, cache=mode == "on") as server:
             for row in rows[1:]:
-                results[mode][row["name"]] = r = measure(row, ceiling_row)
+                results[mode][row["name"]] = r = measure(server, row, ceiling_row)
                 log(f"cache {mode:3} {row['name']:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
-                    f"p99 {r['p99']:6.1f} errors {r['errors']}  (bare view just before: {r['ceiling']:.0f}/s)")
-            results[mode][ceiling_row["name"]] = measure(ceiling_row)
-            results[mode][ceiling_row["name"]]["ceiling"] = results[mode][ceiling_row["name"]]["rps"]
+                    f"p99 {r['p99']:6.1f} cpu {r['cpu_ms']:6.2f} ms errors {r['errors']}  "
+                    f"(bare view just before: {r['ceiling']:.0f}/s, {r['ceiling_cpu_ms']:.2f} ms)")
+            results[mode][ceiling_row["name"]] = measure(server, ceiling_row)
     checkout = verify_checkout_stock(fx["checkout_pool"], fx["first_order_id"])
     log(f"checkout check: {checkout}")
     scale: dict = {"on": {}, "off": {}}
     sfx = small_fixture()
     small_rows = {r["name"]: r for r in rows_for({**fx, "detail": sfx["detail"]})}
     for mode in ("on", "off"):
-        with Server(database=SMALL_DB, cache=mode == "on"):
+        with Server(database=SMALL_DB, cache=mode == "on") as server:
             for name in SCALE_ROWS:
                 if name in small_rows and (not only or only in name):
-                    scale[mode][name] = r = measure(small_rows[name], ceiling_row)
+                    scale[mode][name] = r = measure(server, small_rows[name], ceiling_row)
                     log(f"1k products, cache {mode:3} {name:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
-                        f"p99 {r['p99']:6.1f}  (bare view just before: {r['ceiling']:.0f}/s)")
+                        f"p99 {r['p99']:6.1f} cpu {r['cpu_ms']:6.2f} ms  (bare view just before: "
+                        f"{r['ceiling']:.0f}/s, {r['ceiling_cpu_ms']:.2f} ms)")
     explain_text = explain(["/api/v1/products/?search=crunchy", "/api/v1/products/?page=500"])
     text = report(results, scale, checkout, explain_text, started)
     RESULTS.mkdir(parents=True, exist_ok=True)
