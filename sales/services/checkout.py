@@ -86,6 +86,14 @@ def order_place(
         raise
 
 
+def checkout_keys_cleanup(*, now=None) -> int:
+    """Delete Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS (they replay nothing any
+    more), so the table does not grow for ever. Safe to run twice. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    deleted, _ = CheckoutKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
     cart = None
     if items is None:

@@ -25,7 +25,7 @@ from sales.models import (
     Order,
     OrderStatus,
 )
-from sales.services import cart_add, cart_for_user, order_place
+from sales.services import cart_add, cart_for_user, checkout_keys_cleanup, order_place
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +350,14 @@ def test_an_overlong_key_is_invalid_input(customer, food):
         place(customer, food, key="k" * 256)
     assert exc.value.extra["field"] == "idempotency_key"
     assert stock(food) == 10
+
+
+def test_keys_cleanup_deletes_only_expired_keys_and_is_safe_twice(customer, food, settings):
+    settings.IDEMPOTENCY_KEY_HOURS = 24
+    old, _ = place(customer, food, key="old")
+    place(customer, food, key="fresh")
+    CheckoutKey.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+    assert checkout_keys_cleanup() == 1
+    assert checkout_keys_cleanup() == 0
+    assert list(CheckoutKey.objects.values_list("key", flat=True)) == ["fresh"]
+    assert Order.objects.filter(pk=old.pk).exists()  # the order stays, only its key goes
