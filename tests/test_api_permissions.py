@@ -122,6 +122,8 @@ def test_permission_matrix(endpoint, role):
     assert response.status_code == expected, (
         f"{endpoint.id} as {role}: {response.status_code} (expected {expected}) {response.content[:300]!r}"
     )
+    if response.status_code >= 400:  # errors are always JSON (API.md, Conventions)
+        assert response["Content-Type"].startswith("application/json"), endpoint.id
 
 
 def test_the_table_covers_every_api_row():
