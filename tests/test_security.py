@@ -264,3 +264,38 @@ def test_admin_role_opens_the_admin_and_losing_it_closes_it_at_once(client, admi
     account_services.user_role_remove(user=admin_user, role="admin")
 
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_storefront_login_is_throttled_and_shares_the_api_buckets(low_auth_rates, client, customer):
+    for n in range(low_auth_rates - 1):
+        post_from("10.0.6.1", LOGIN, {"username": f"nobody{n}", "password": "x"})
+    url = reverse("accounts:login")
+
+    last_allowed = client.post(url, {"username": "nobody-x", "password": "x"}, REMOTE_ADDR="10.0.6.1")
+    refused = client.post(url, {"username": customer.username, "password": "x"}, REMOTE_ADDR="10.0.6.1")
+
+    assert last_allowed.status_code == 200  # the form again, with its error
+    assert_throttled(refused)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_storefront_login_is_throttled_per_username(low_auth_rates, client, customer, password):
+    url = reverse("accounts:login")
+    for n in range(low_auth_rates):
+        client.post(url, {"username": customer.username, "password": "wrong"}, REMOTE_ADDR=f"10.0.7.{n}")
+
+    refused = client.post(url, {"username": customer.username, "password": password}, REMOTE_ADDR="10.0.7.99")
+
+    assert_throttled(refused)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_storefront_register_is_throttled_per_address(low_auth_rates, client):
+    url = reverse("accounts:register")
+    for n in range(low_auth_rates):
+        client.post(url, {"username": f"form{n}", "email": f"form{n}@example.com"}, REMOTE_ADDR="10.0.8.1")
+
+    assert_throttled(client.post(url, {"username": "form-last"}, REMOTE_ADDR="10.0.8.1"))
