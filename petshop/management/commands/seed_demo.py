@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo shop: {report.users_created} users, {report.products_created} products, "
             f"{report.orders_created} orders, {report.returns_created} returns created; "
-            f"{report.overdue_marked} invoices marked overdue."
+            f"{report.overdue_marked} invoice{'' if report.overdue_marked == 1 else 's'} "
+            "marked overdue."
         )
         if products:
             added = products_generate(count=products, progress=self._progress)
