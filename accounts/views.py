@@ -16,14 +16,6 @@ from petshop.exceptions import DomainError
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
 
-def _merge_visitor_cart(request, anonymous_session_key):
-    # login() rotates the session key, so the caller captures the visitor's key first.
-    # Imported here: the cart is sales' business; accounts only hands over the moment.
-    from sales.session_cart import session_cart_merge
-
-    session_cart_merge(request, anonymous_session_key=anonymous_session_key)
-
-
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
@@ -37,9 +29,9 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        anonymous_session_key = self.request.session.session_key
+        # A visitor's cart joins the user's cart through the user_logged_in signal
+        # (sales/receivers.py): accounts knows nothing of carts.
         response = super().form_valid(form)
-        _merge_visitor_cart(self.request, anonymous_session_key)
         messages.success(self.request, f"Welcome back, {form.get_user().get_short_name() or form.get_user().username}.")
         return response
 
@@ -68,9 +60,7 @@ def register(request):
         except DomainError as exc:
             form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.detail)
         else:
-            anonymous_session_key = request.session.session_key
             login(request, user, backend=BACKEND)
-            _merge_visitor_cart(request, anonymous_session_key)
             messages.success(request, f"Welcome to the pet shop, {user.get_short_name() or user.username}!")
             return redirect(_next_url(request) or "catalog:home")
     status = 400 if request.method == "POST" else 200
