@@ -195,6 +195,7 @@ class Server:
     env: dict
     workers: int = 2
     log_path: Path | None = None
+    extra_args: tuple[str, ...] = ()
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -211,6 +212,7 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
             "--timeout", "60",
+            *self.extra_args,
             "petshop.wsgi:application",
         ]
         self.proc = spawn(args, env=self.env, log_path=self.log_path)
