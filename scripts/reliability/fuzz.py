@@ -35,7 +35,7 @@ DB_NAME = "petshop_fuzz"
 LOGS = Path("/tmp/petshop-fuzz")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
 SCHEMATHESIS = str(Path(PYTHON).with_name("schemathesis"))
-SEED = 8
+SEED = 8  # reproducible in CI
 
 
 def fuzz_users() -> dict[str, str]:
@@ -119,7 +119,7 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=15)
     parser.add_argument("--seconds", type=int, default=200, help="wall-clock limit per role")
     parser.add_argument("--role", choices=["customer", "admin"], action="append")
-    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args()
     global SEED
     SEED = args.seed
