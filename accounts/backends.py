@@ -3,14 +3,14 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class UsernameOrEmailBackend(ModelBackend):
-    """Log in with the username or the email address (any case)."""
+    """Log in with the username or the email address, in any case (both are unique in any case)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
         user_model = get_user_model()
         user = (
-            user_model.objects.filter(username=username).first()
+            user_model.objects.filter(username__iexact=username).first()
             or user_model.objects.filter(email__iexact=username).first()
         )
         if user is None:

@@ -35,6 +35,8 @@ class User(AbstractUser):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            # "Rex" and "rex" are one person to a shop: two racing sign-ups cannot both win.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
             models.CheckConstraint(
                 condition=models.Q(is_customer=True) | models.Q(is_staff=True),
                 name="user_has_a_role",
