@@ -34,6 +34,14 @@ class _SlugField(serializers.SlugRelatedField):
     def __init__(self, model, **kwargs):
         super().__init__(slug_field="slug", queryset=model.objects.all(), **kwargs)
 
+    def to_internal_value(self, data):
+        # Only a string can be a slug. Anything else, or a NUL byte (which PostgreSQL
+        # refuses in text with a DataError, a 500), cannot name a row: checked before
+        # the lookup, as "does not exist".
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:50])
+        return super().to_internal_value(data)
+
 
 class ProductSerializer(serializers.ModelSerializer):
     """The product everyone sees. `category` and `pet_type` are slugs, in and out."""

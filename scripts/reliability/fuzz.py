@@ -97,7 +97,10 @@ def _schemathesis(server, name, token, max_examples, seconds, selection) -> int:
         "--max-examples", str(max_examples),
         "--phases", "examples,coverage,fuzzing",
         "--continue-on-failure",
-        "--workers", "2",
+        # One client thread: with two, hypothesis's lambda-description cache races and
+        # schemathesis reports its own "Runtime Error" (AST recursion depth mismatch).
+        # Races in the shop are the scale-out check's business.
+        "--workers", "1",
         "--request-timeout", "15",
         "--seed", str(SEED),  # reproducible in CI; --seed N by hand to explore
         "--suppress-health-check", "too_slow,filter_too_much",
