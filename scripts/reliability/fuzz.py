@@ -5,7 +5,7 @@ customer and once as an admin, bounded in examples and in time.
 Checks: not_a_server_error, status_code_conformance, response_schema_conformance.
 Exit status: schemathesis's (non-zero on any failure).
 
-    .venv/bin/python scripts/reliability/fuzz.py [--max-examples 15] [--role customer|admin]
+    .venv/bin/python scripts/reliability/fuzz.py [--max-examples 25] [--role customer|admin] [--seed N] [--phases ...]
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ LOGS = Path("/tmp/petshop-fuzz")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
 SCHEMATHESIS = str(Path(PYTHON).with_name("schemathesis"))
 SEED = 8  # reproducible in CI
+PHASES = "examples,coverage,fuzzing"
 
 
 def fuzz_users() -> dict[str, str]:
@@ -95,7 +96,7 @@ def _schemathesis(server, name, token, max_examples, seconds, selection) -> int:
         "--checks", CHECKS,
         "--header", f"Authorization: Bearer {token}",
         "--max-examples", str(max_examples),
-        "--phases", "examples,coverage,fuzzing",
+        "--phases", PHASES,
         "--continue-on-failure",
         # One client thread: with two, hypothesis's lambda-description cache races and
         # schemathesis reports its own "Runtime Error" (AST recursion depth mismatch).
@@ -119,13 +120,14 @@ def _schemathesis(server, name, token, max_examples, seconds, selection) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-examples", type=int, default=15)
+    parser.add_argument("--max-examples", type=int, default=25)
     parser.add_argument("--seconds", type=int, default=200, help="wall-clock limit per role")
     parser.add_argument("--role", choices=["customer", "admin"], action="append")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--phases", default=PHASES, help="add ',stateful' to follow links between calls")
     args = parser.parse_args()
-    global SEED
-    SEED = args.seed
+    global SEED, PHASES
+    SEED, PHASES = args.seed, args.phases
     LOGS.mkdir(parents=True, exist_ok=True)
 
     db_url = fresh_database(DB_NAME)
