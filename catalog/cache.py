@@ -57,6 +57,17 @@ def cached(namespace: str, parts: tuple, compute: Callable[[], Any], ttl: int | 
     return value
 
 
+def peek(namespace: str, parts: tuple) -> Any:
+    """The current entry for (namespace, parts), or None: a read that never computes
+    (for a fast path that falls back to the full one, which then fills the entry)."""
+    key = entry_key(namespace, *parts)
+    found = cache.get_many([VERSION_KEY, key])
+    entry = found.get(key)
+    if entry is not None and found.get(VERSION_KEY) is not None and entry[0] == found[VERSION_KEY]:
+        return entry[1]
+    return None
+
+
 def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)

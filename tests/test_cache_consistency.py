@@ -235,3 +235,22 @@ def test_return_process_restock_is_seen_everywhere(
         )
     assert response.status_code == 200, response.content
     assert seen(stocked.pk) == everywhere((Decimal("10.00"), 17))
+
+
+# --- The anonymous fast path (catalog API reads served from the cache before DRF) -------
+
+
+def test_the_fast_path_serves_what_the_full_path_rendered(stocked, api_client):
+    first = api_client.get("/api/v1/products/", {"page_size": 100})  # miss: full path fills
+    second = api_client.get("/api/v1/products/", {"page_size": 100})  # hit: fast path
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
+    assert second["Vary"] == first["Vary"] and second["Allow"] == first["Allow"]
+
+
+def test_credentials_never_take_the_fast_path(stocked, api_client, admin_client_api):
+    api_client.get(f"/api/v1/products/{stocked.pk}/")  # cached for anonymous readers
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert api_client.get(f"/api/v1/products/{stocked.pk}/").status_code == 401
+    # An admin sees the admin fields, not the anonymous entry.
+    assert "internal_cost" in admin_client_api.get(f"/api/v1/products/{stocked.pk}/").json()
