@@ -124,7 +124,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=200, help="wall-clock limit per role")
     parser.add_argument("--role", choices=["customer", "admin"], action="append")
     parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--phases", default=PHASES, help="add ',stateful' to follow links between calls")
+    parser.add_argument(
+        "--phases", default="examples,coverage,fuzzing", help="add ',stateful' to follow links between calls"
+    )
     args = parser.parse_args()
     global SEED, PHASES
     SEED, PHASES = args.seed, args.phases
