@@ -21,6 +21,13 @@ cleanup() {
     rm -f "$RELIABILITY_PIDFILE"
 }
 trap cleanup EXIT INT TERM
+# One run of a check at a time on this machine: two would drop each other's database
+# and overwrite each other's logs (a developer's run and CI's, say). The next one waits.
+exec 9>"/tmp/petshop-reliability-${script%.py}.lock"
+if ! flock -w "$limit" 9; then
+    echo "$script: another run held the lock for ${limit}s" >&2
+    exit 1
+fi
 timeout -k 15 "$limit" "$PYTHON" "scripts/reliability/$script" "$@"
 status=$?
 [ "$status" -eq 124 ] && echo "$script: gave up after ${limit}s" >&2
