@@ -196,8 +196,10 @@ class OrderViewSet(
     def create(self, request):
         data = validated(CheckoutSerializer, request.data)
         key = request.headers.get("Idempotency-Key") or None
-        order, created = order_place(user=request.user, idempotency_key=key, **data)
-        return self._render(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        order, created = order_place(user=request.user, idempotency_key=key, with_details=True, **data)
+        if created:  # comes with its lines, history and invoice (no re-read needed)
+            return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        return self._render(order)
 
     @extend_schema(
         request=OrderAddressSerializer,

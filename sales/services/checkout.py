@@ -46,6 +46,7 @@ def order_place(
     shipping_address: str,
     items: list[dict] | None = None,
     idempotency_key: str | None = None,
+    with_details: bool = False,
 ) -> tuple[Order, bool]:
     """Place an order from the user's cart, or from `items` ("buy now", cart untouched).
 
@@ -74,6 +75,9 @@ def order_place(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
             order = _place(user=user, shipping_address=shipping_address, items=items)
+            written = order.__dict__.pop("_written")
+            if with_details:
+                _remember(order, **written)
             if key_record is not None:
                 key_record.order = order
                 key_record.save(update_fields=["order"])
@@ -131,13 +135,30 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
-    OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PENDING, by=user)
+    change = OrderStatusChange.objects.create(
+        order=order, from_status="", to_status=OrderStatus.PENDING, by=user
+    )
     if cart is not None:
         cart.lines.all().delete()
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
-    invoice_create(order=order)
+    invoice = invoice_create(order=order)
+    order._written = {"lines": lines, "history": [change], "invoices": [invoice]}
     return order
+
+
+def _remember(order: Order, **related) -> None:
+    """With `with_details=True` (a caller that only renders the new order, such as the
+    API): give it what Order.objects.with_details() would load. Its lines, history and
+    invoice are exactly the rows this transaction wrote, so they need not be read back
+    (five queries, about a third of a checkout's CPU). The same bookkeeping Django's
+    prefetch_related does; like any prefetch it does not see later writes, hence opt-in."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in related.items():
+        queryset = getattr(order, name).get_queryset()
+        queryset._result_cache = list(objects)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 def _order_number() -> str:
