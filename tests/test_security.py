@@ -299,3 +299,14 @@ def test_storefront_register_is_throttled_per_address(low_auth_rates, client):
         client.post(url, {"username": f"form{n}", "email": f"form{n}@example.com"}, REMOTE_ADDR="10.0.8.1")
 
     assert_throttled(client.post(url, {"username": "form-last"}, REMOTE_ADDR="10.0.8.1"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_login_never_redirects_off_site(client, customer, password, target):
+    response = client.post(
+        reverse("accounts:login") + f"?next={target}", {"username": customer.username, "password": password, "next": target}
+    )
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
