@@ -14,8 +14,9 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
-    except Exception:
-        logger.exception("health check: database unreachable")
+    except Exception as exc:
+        # One line per failed probe: a load balancer probes every few seconds.
+        logger.error("health check: database unreachable: %s", exc)
         connection.close_if_unusable_or_obsolete()
         return False
 
@@ -24,8 +25,8 @@ def _cache_ok() -> bool:
     try:
         cache.set("healthz", "ok", 5)
         return cache.get("healthz") == "ok"
-    except Exception:
-        logger.warning("health check: cache down", exc_info=True)
+    except Exception as exc:
+        logger.warning("health check: cache down: %s", exc)
         return False
 
 

@@ -1,4 +1,4 @@
-"""The daily operations commands: mark_overdue_invoices and cleanup_carts."""
+"""The daily operations commands: mark_overdue_invoices, cleanup_carts, cleanup_checkout_keys."""
 
 from datetime import timedelta
 from io import StringIO
@@ -78,3 +78,18 @@ def test_cleanup_carts_twice_deletes_nothing_the_second_time():
 def test_cleanup_carts_refuses_days_below_one():
     with pytest.raises(CommandError, match="at least 1"):
         run("cleanup_carts", "--days", "0")
+
+
+def test_cleanup_checkout_keys_forgets_only_expired_keys_and_is_safe_twice(customer, product):
+    from sales.models import CheckoutKey, Order
+    from sales.services import order_place
+
+    items = [{"product_id": product.pk, "quantity": 1}]
+    old, _ = order_place(user=customer, shipping_address="1 Dog Lane", items=items, idempotency_key="old")
+    order_place(user=customer, shipping_address="1 Dog Lane", items=items, idempotency_key="new")
+    CheckoutKey.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert run("cleanup_checkout_keys").strip() == "1 idempotency key older than 24 hours deleted."
+    assert list(CheckoutKey.objects.values_list("key", flat=True)) == ["new"]
+    assert run("cleanup_checkout_keys").strip() == "0 idempotency keys older than 24 hours deleted."
+    assert Order.objects.filter(pk=old.pk).exists()  # the order itself stays
