@@ -32,9 +32,23 @@ def _category_choices():
 _PRICE_WIDGET = {"step": "0.01", "min": "0", "inputmode": "decimal", "placeholder": "$"}
 
 
+class CatalogFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_price"), cleaned.get("max_price")
+        # Without this a swapped range lists nothing and does not say why; the error
+        # drops max_price from cleaned_data, so it is ignored like any invalid value.
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "The max price is below the min price.")
+        return cleaned
+
+
 class StorefrontProductFilter(ProductFilter):
     """Construct it without `request`: the storefront never shows inactive products,
     whoever is logged in (the API's admin-only `is_active` stays off)."""
+
+    class Meta(ProductFilter.Meta):
+        form = CatalogFilterForm
 
     search = django_filters.CharFilter(
         method="filter_search",

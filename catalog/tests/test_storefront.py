@@ -87,6 +87,15 @@ def test_unknown_filter_value_is_shown_as_an_error_and_ignored(client):
     assert response.context["form"].errors.keys() == {"pet_type", "min_price"}
 
 
+def test_a_swapped_price_range_says_so_instead_of_listing_nothing(client):
+    ProductFactory(name="Twenty", price=Decimal("20.00"))
+    ProductFactory(name="Five", price=Decimal("5.00"))
+    response = client.get(LIST, {"min_price": "10", "max_price": "2"})
+    assert response.context["form"].errors["max_price"] == ["The max price is below the min price."]
+    assert names(response) == ["Twenty"]  # the max is ignored, the min still applies
+    assert "The max price is below the min price." in response.content.decode()
+
+
 def test_inactive_products_are_never_listed(client):
     ProductFactory(name="Gone", is_active=False)
     assert names(client.get(LIST)) == []
