@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from catalog.services import stock_set
 from catalog.tests.factories import ProductFactory
-from sales.models import Cart, Order, OrderStatus
-from sales.services import cart_add, cart_for_user
+from sales.models import Cart, InvoiceStatus, Order, OrderStatus
+from sales.services import cart_add, cart_for_user, invoice_set_status
 from sales.tests.factories import order_in_status, place_order
 
 pytestmark = pytest.mark.django_db
@@ -243,6 +243,27 @@ def test_invoices_list_and_printable_invoice(shopper, customer, other_customer):
     html = page.content.decode()
     assert f"Invoice {invoice.number}" in html and "Billed to" in html
     assert shopper.get(reverse("sales:invoice", args=[theirs.number])).status_code == 404
+
+
+def test_confirmation_links_the_invoice_and_claims_no_email(shopper, customer):
+    order = place_order(user=customer)
+    html = shopper.get(reverse("sales:order_placed", args=[order.number])).content.decode()
+    invoice = order.live_invoice
+    assert f'href="{reverse("sales:invoice", args=[invoice.number])}"' in html
+    assert "sent" not in html  # the shop sends no email
+
+
+def test_only_an_unpaid_invoice_asks_for_payment(shopper, customer):
+    invoice = place_order(user=customer).live_invoice
+    url = reverse("sales:invoice", args=[invoice.number])
+    assert "Please pay by bank transfer" in shopper.get(url).content.decode()
+    invoice_set_status(invoice=invoice, status=InvoiceStatus.PAID, payment_reference="BANK-1")
+    paid = shopper.get(url).content.decode()
+    assert "Please pay" not in paid and "Payment reference: BANK-1" in paid
+    cancelled = place_order(user=customer).live_invoice
+    invoice_set_status(invoice=cancelled, status=InvoiceStatus.CANCELLED)
+    html = shopper.get(reverse("sales:invoice", args=[cancelled.number])).content.decode()
+    assert "Please pay" not in html and "nothing is owed" in html
 
 
 def test_the_stylesheet_prints_invoices_without_navigation():
