@@ -86,6 +86,15 @@ def test_login_follows_a_safe_next_and_ignores_an_external_one(client, customer,
     assert evil["Location"] == reverse("catalog:home")
 
 
+def test_login_and_register_links_carry_next_both_ways(client):
+    # A visitor sent to log in on the way to checkout can hop between the two forms
+    # without losing where they were going.
+    to_register = f'href="{REGISTER}?next=/checkout/"'
+    to_login = f'href="{LOGIN}?next=/checkout/"'
+    assert to_register in client.get(LOGIN, {"next": "/checkout/"}).content.decode()
+    assert to_login in client.get(REGISTER, {"next": "/checkout/"}).content.decode()
+
+
 def test_login_merges_the_visitors_cart_into_theirs(client, customer, password):
     kept, capped = ProductFactory(name="Kept", stock=10), ProductFactory(name="Capped", stock=4)
     cart_add(cart=cart_for_user(user=customer), product_id=capped.pk, quantity=3)
