@@ -24,7 +24,19 @@ def _roles_field() -> forms.MultipleChoiceField:
     )
 
 
-class ShopUserChangeForm(UserChangeForm):
+class _EmailFree:
+    """Refuse an email another user holds, in any case, as a field error: otherwise the
+    database constraint's own text ("Constraint user_email_unique_ci is violated") is
+    what staff would read."""
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another user already has this email address.")
+        return email
+
+
+class ShopUserChangeForm(_EmailFree, UserChangeForm):
     roles = _roles_field()
 
     class Meta(UserChangeForm.Meta):
@@ -36,7 +48,7 @@ class ShopUserChangeForm(UserChangeForm):
         self.fields["roles"].initial = self.instance.roles
 
 
-class ShopUserCreationForm(UserCreationForm):
+class ShopUserCreationForm(_EmailFree, UserCreationForm):
     roles = _roles_field()
 
     class Meta(UserCreationForm.Meta):

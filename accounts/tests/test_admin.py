@@ -107,7 +107,29 @@ def test_email_taken_in_another_case_is_refused(staff):
 
     customer.refresh_from_db()
     assert customer.email != "TAKEN@example.com"
-    assert response.context["adminform"].form.errors
+    assert response.context["adminform"].form.errors == {
+        "email": ["Another user already has this email address."]
+    }
+
+
+def test_adding_a_user_with_a_taken_email_says_so_in_words(staff):
+    UserFactory(email="taken@example.com")
+    url = reverse("admin:accounts_user_add")
+    data = form_data(
+        staff.get(url),
+        username="newcomer",
+        email="Taken@Example.com",
+        password1="a-long-unusual-passphrase",
+        password2="a-long-unusual-passphrase",
+        roles=["customer"],
+    )
+
+    response = staff.post(url, data)
+
+    assert response.status_code == 200 and not User.objects.filter(username="newcomer").exists()
+    assert response.context["adminform"].form.errors == {
+        "email": ["Another user already has this email address."]
+    }
 
 
 def test_adding_a_user_registers_them_with_the_chosen_roles(staff):
