@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from petshop.exceptions import DomainError
+from petshop.views import post_or_back_to
 from returns.forms import ReturnRequestForm
 from returns.models import Return
 from returns.selectors import returnable_quantities
@@ -58,7 +58,7 @@ def return_detail(request, pk: int):
 
 
 @login_required
-@require_POST
+@post_or_back_to("returns:detail")
 def return_withdraw(request, pk: int):
     ret = get_object_or_404(Return.objects.filter(order__user=request.user).select_related("order"), pk=pk)
     try:

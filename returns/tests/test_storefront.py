@@ -139,6 +139,20 @@ def test_an_approved_return_can_no_longer_be_withdrawn(shopper, customer):
     assert Return.objects.filter(pk=ret.pk).exists()
 
 
+def test_a_get_of_the_withdraw_url_leads_back_to_the_return_and_changes_nothing(shopper, customer):
+    # What the login redirect fetches when the button was pressed after the session ended.
+    ret = request_return(user=customer)
+    response = shopper.get(reverse("returns:withdraw", args=[ret.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("returns:detail", args=[ret.pk])
+    assert Return.objects.filter(pk=ret.pk).exists()
+
+
+def test_a_get_of_another_customers_withdraw_url_is_not_found(shopper, other_customer):
+    ret = request_return(user=other_customer)
+    assert shopper.get(reverse("returns:withdraw", args=[ret.pk]), follow=True).status_code == 404
+
+
 def test_another_customers_return_cannot_be_withdrawn(shopper, other_customer):
     ret = request_return(user=other_customer)
     assert shopper.post(reverse("returns:withdraw", args=[ret.pk])).status_code == 404

@@ -227,6 +227,30 @@ def test_cancelling_a_shipped_order_is_refused_with_the_reason(shopper, customer
     assert order.status == OrderStatus.SHIPPED
 
 
+def test_a_cancel_posted_after_the_session_ended_comes_back_to_the_order_after_login(
+    client, customer, password
+):
+    # Logged out (session expired), the cancel button's POST goes to the login page with
+    # next=<cancel url>; after logging in that URL is fetched with GET. It used to be a
+    # blank 405; it leads back to the order, changing nothing.
+    order = place_order(user=customer)
+    cancel = reverse("sales:order_cancel", args=[order.number])
+    to_login = client.post(cancel)
+    assert to_login["Location"] == f"{reverse('accounts:login')}?next={cancel}"
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": customer.username, "password": password, "next": cancel},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("sales:order", args=[order.number])
+    assert "Nothing was changed: please use the button on this page." in messages_of(response)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    address = reverse("sales:order_address", args=[order.number])
+    assert client.get(address)["Location"] == reverse("sales:order", args=[order.number])
+
+
 def test_cancelling_another_customers_order_is_not_found(shopper, other_customer):
     order = place_order(user=other_customer)
     assert shopper.post(reverse("sales:order_cancel", args=[order.number])).status_code == 404

@@ -10,9 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from petshop.exceptions import DomainError
+from petshop.views import post_or_back_to
 from sales.models import Invoice, Order, OrderStatus
 from sales.forms import ShippingAddressForm
 from sales.services import (
@@ -64,7 +64,7 @@ def _return_window_open(order) -> bool:
 
 
 @login_required
-@require_POST
+@post_or_back_to("sales:order")
 def order_cancel_view(request, number: str):
     order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
     try:
@@ -77,7 +77,7 @@ def order_cancel_view(request, number: str):
 
 
 @login_required
-@require_POST
+@post_or_back_to("sales:order")
 def order_address_view(request, number: str):
     order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
     form = ShippingAddressForm(request.POST)
