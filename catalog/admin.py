@@ -17,7 +17,7 @@ from catalog.services import (
     product_update,
     stock_set,
 )
-from petshop.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
+from petshop.admin_tools import REPORTED, ServiceModelAdmin, adopt_created, run_for_each
 
 
 class _ServiceDecidesDeletion:
@@ -109,12 +109,20 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
 
     def delete_with_services(self, request, obj):
         if not product_delete(product=obj):
+            setattr(request, REPORTED, True)  # Django's "deleted successfully" would be untrue
             messages.warning(
                 request, f"{obj} appears in orders, so it was deactivated instead of deleted."
             )
 
     def delete_queryset(self, request, queryset):
-        kept = [str(p) for p in queryset.order_by("pk") if not product_delete(product=p)]
+        # Our own count replaces Django's "Successfully deleted N", which counts the
+        # deactivated ones too.
+        setattr(request, REPORTED, True)
+        products = list(queryset.order_by("pk"))
+        kept = [str(p) for p in products if not product_delete(product=p)]
+        deleted = len(products) - len(kept)
+        if deleted:
+            messages.success(request, f"{deleted} product{'' if deleted == 1 else 's'} deleted.")
         if kept:
             messages.warning(
                 request,
