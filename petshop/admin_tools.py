@@ -263,7 +263,8 @@ def run_for_each(
     if refused:
         messages.warning(
             request,
+            # Each reason is a sentence of its own: "A: ... . B: ... ." reads; ".;" did not.
             f"{len(refused)} {singular if len(refused) == 1 else plural} refused: "
-            + "; ".join(refused),
+            + " ".join(refused),
         )
     return moved, refused

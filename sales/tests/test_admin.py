@@ -106,6 +106,20 @@ def test_bulk_action_reports_how_many_moved_and_which_were_refused_and_why(staff
     assert warning == f"1 order refused: {stuck.number}: An order cannot go from delivered to shipped."
 
 
+def test_bulk_action_lists_each_refusal_as_its_own_sentence(staff):
+    first, second = (order_in_status(OrderStatus.DELIVERED) for _ in range(2))
+
+    response = act(staff, ORDERS, "mark_shipped", [first, second])
+
+    (warning,) = messages_of(response)
+    reason = "An order cannot go from delivered to shipped."
+    numbers = sorted([first.number, second.number])
+    assert warning in (
+        f"2 orders refused: {numbers[0]}: {reason} {numbers[1]}: {reason}",
+        f"2 orders refused: {numbers[1]}: {reason} {numbers[0]}: {reason}",
+    )
+
+
 def test_orders_cannot_be_added_or_deleted_in_the_admin(staff):
     order = place_order()
     assert staff.get(reverse("admin:sales_order_add")).status_code == 403
