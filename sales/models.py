@@ -108,7 +108,7 @@ class OrderQuerySet(models.QuerySet):
 
     def with_details(self):
         return self.select_related("user").prefetch_related(
-            "lines", "history__by", models.Prefetch("invoices", queryset=Invoice.objects.live())
+            "lines", "history__by", "invoices"
         )
 
 
@@ -165,6 +165,13 @@ class Order(models.Model):
         # Uses the prefetched live invoices when with_details() loaded them.
         live = [i for i in self.invoices.all() if i.status != InvoiceStatus.CANCELLED]
         return live[0] if live else None
+
+    @property
+    def latest_invoice(self) -> "Invoice | None":
+        """The live invoice, or else the newest voided one (a cancelled order's), so the
+        customer can still read what was billed and cancelled."""
+        invoices = sorted(self.invoices.all(), key=lambda i: (i.issued_at, i.pk), reverse=True)
+        return self.live_invoice or (invoices[0] if invoices else None)
 
 
 class OrderLine(models.Model):

@@ -219,6 +219,16 @@ def test_customer_cancels_a_pending_order_and_stock_comes_back(shopper, customer
     assert order.status == OrderStatus.CANCELLED and product.stock == 5
 
 
+def test_a_cancelled_order_still_links_its_voided_invoice(shopper, customer):
+    order = place_order(user=customer)
+    invoice = order.live_invoice
+    shopper.post(reverse("sales:order_cancel", args=[order.number]))
+
+    html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+
+    assert reverse("sales:invoice", args=[invoice.number]) in html
+
+
 def test_cancelling_a_shipped_order_is_refused_with_the_reason(shopper, customer):
     order = order_in_status(OrderStatus.SHIPPED, user=customer)
     response = shopper.post(reverse("sales:order_cancel", args=[order.number]), follow=True)
