@@ -12,7 +12,7 @@ from catalog.tests.factories import ProductFactory
 from returns.models import Return, ReturnStatus
 from returns.services import return_set_status
 from returns.tests.factories import request_return
-from sales.models import Invoice, InvoiceStatus, OrderStatus
+from sales.models import MAX_LINE_QUANTITY, Invoice, InvoiceStatus, OrderStatus
 from sales.services import invoice_set_status
 from sales.tests.factories import order_in_status, place_order
 from sales.tests.querycount import count_queries
@@ -88,6 +88,18 @@ def test_more_than_ordered_is_409_return_quantity_exceeded(customer, customer_cl
     order = delivered(customer, quantity=2)
     response = customer_client.post(RETURNS, body_for(order, quantity=3))
     assert response.status_code == 409 and response.json()["code"] == "return_quantity_exceeded"
+
+
+@pytest.mark.parametrize("quantity", [MAX_LINE_QUANTITY + 1, 10**6])
+def test_more_than_any_line_holds_is_409_return_quantity_exceeded_too(customer, customer_client, quantity):
+    # Above the cart's 50 a line cannot have been ordered: still "more than ordered"
+    # (API.md R3), not a 400 from the input's shape.
+    order = delivered(customer, quantity=2)
+    response = customer_client.post(RETURNS, body_for(order, quantity=quantity))
+    assert response.status_code == 409 and response.json()["code"] == "return_quantity_exceeded"
+    assert response.json()["items"] == [
+        {"product_id": order.lines.get().product_id, "requested": quantity, "returnable": 2}
+    ]
 
 
 def test_quantities_already_claimed_count(customer, customer_client):
