@@ -2,6 +2,7 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from accounts.models import Role, User
+from petshop.api.filters import StrictBooleanFilter
 
 
 class UserFilter(filters.FilterSet):
@@ -9,7 +10,7 @@ class UserFilter(filters.FilterSet):
 
     role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
     search = filters.CharFilter(method="filter_search", max_length=100)
-    is_active = filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = User

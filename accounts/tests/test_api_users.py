@@ -53,6 +53,13 @@ def test_admin_filters_users_by_active_flag(admin_client_api):
     assert names == ["gone"]
 
 
+@pytest.mark.parametrize("value", ["no", "inactive"])
+def test_an_is_active_filter_other_than_true_or_false_is_a_400(admin_client_api, value):
+    # It used to be ignored: every user came back to `?is_active=no`.
+    response = admin_client_api.get(USERS, {"is_active": value})
+    assert response.status_code == 400 and "is_active" in response.json()
+
+
 def test_unknown_role_filter_is_a_400(admin_client_api):
     response = admin_client_api.get(USERS, {"role": "wizard"})
     assert response.status_code == 400 and "role" in response.json()

@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 
 from catalog.models import Product
 from catalog.selectors import nav_categories, nav_pet_types
+from petshop.api.filters import StrictBooleanFilter
 
 # Each public ordering, with the id as tie-break so pages never overlap or skip rows
 # (and the (is_active, <field>, id) indexes serve them).
@@ -38,13 +39,13 @@ class ProductFilter(filters.FilterSet):
     brand = filters.CharFilter(lookup_expr="icontains", max_length=100)
     min_price = filters.NumberFilter(field_name="price", lookup_expr="gte", **PRICE_FILTER)
     max_price = filters.NumberFilter(field_name="price", lookup_expr="lte", **PRICE_FILTER)
-    in_stock = filters.BooleanFilter(method="filter_in_stock")
+    in_stock = StrictBooleanFilter(method="filter_in_stock")
     search = filters.CharFilter(method="filter_search", max_length=200)
     ordering = filters.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS], method="filter_ordering"
     )
     # Admins only (see filter_queryset); others always get active products.
-    is_active = filters.BooleanFilter(method="filter_is_active")
+    is_active = StrictBooleanFilter(method="filter_is_active")
 
     class Meta:
         model = Product

@@ -113,6 +113,28 @@ def test_filters_in_stock(api_client):
     assert names(api_client.get(PRODUCTS, {"in_stock": "true"})) == ["Some"]
 
 
+
+@pytest.mark.parametrize("value", ["yes", "maybe", "on", "2"])
+def test_an_in_stock_value_other_than_true_or_false_is_a_400(api_client, value):
+    # It used to mean "no filter": out-of-stock products came back to a client that
+    # asked for in-stock ones only.
+    ProductFactory(name="None", stock=0)
+    response = api_client.get(PRODUCTS, {"in_stock": value})
+    assert response.status_code == 400 and "in_stock" in response.json()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", ["Some"]), ("0", ["None"]), ("TRUE", ["Some"]), ("", ["None", "Some"])])
+def test_in_stock_also_takes_1_0_and_any_case(api_client, value, expected):
+    ProductFactory(name="Some", stock=1)
+    ProductFactory(name="None", stock=0)
+    assert names(api_client.get(PRODUCTS, {"in_stock": value})) == expected
+
+
+def test_an_is_active_value_other_than_true_or_false_is_a_400(admin_client_api):
+    response = admin_client_api.get(PRODUCTS, {"is_active": "inactive"})
+    assert response.status_code == 400 and "is_active" in response.json()
+
+
 @pytest.mark.parametrize("term", ["kibble", "KIBBLE", "acme-k", "crunchy"])
 def test_search_covers_name_description_brand_and_sku(api_client, term):
     ProductFactory(name="Kibble", brand="Plain", sku="X-1")
