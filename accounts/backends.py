@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -9,14 +10,18 @@ class UsernameOrEmailBackend(ModelBackend):
         if username is None or password is None:
             return None
         user_model = get_user_model()
-        user = (
-            user_model.objects.filter(username__iexact=username).first()
-            or user_model.objects.filter(email__iexact=username).first()
+        # At most two matches: the user with that username and the user with that email.
+        # Both are tried (the username's first): anyone may register a username spelled
+        # like another user's email, and that must not lock the email's owner out.
+        matches = list(
+            user_model.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2]
         )
-        if user is None:
+        if not matches:
             # Same cost as a real check, so timing does not reveal which usernames exist.
             user_model().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
+        matches.sort(key=lambda user: user.username.casefold() != username.casefold())
+        for user in matches:
+            if user.check_password(password) and self.user_can_authenticate(user):
+                return user
         return None

@@ -126,6 +126,18 @@ def test_login_accepts_the_email_in_any_case(api_client, customer, password):
     assert response.json()["user"]["id"] == customer.pk
 
 
+def test_a_username_spelled_like_my_email_does_not_lock_me_out(api_client, customer, password):
+    # Anyone may register a username that is another user's email address; login by
+    # email must still find the owner of that email (and the squatter, by their own
+    # password, their own account).
+    response = api_client.post(REGISTER, registration(username=customer.email.upper()))
+    assert response.status_code == 201
+    squatter = response.json()["id"]
+    assert login(api_client, customer.email, password).json()["user"]["id"] == customer.pk
+    assert login(api_client, customer.email, STRONG).json()["user"]["id"] == squatter
+    assert login(api_client, customer.email, "wrong-password").status_code == 401
+
+
 def test_login_records_last_login(api_client, customer, password):
     login(api_client, customer.username, password)
     customer.refresh_from_db()
