@@ -131,7 +131,10 @@ class OrderHistorySerializer(serializers.ModelSerializer):
 class OrderSerializer(serializers.ModelSerializer):
     user_id = serializers.IntegerField(read_only=True)
     items = OrderItemSerializer(source="lines", many=True, read_only=True)
-    invoice_id = serializers.SerializerMethodField(help_text="The order's live (not cancelled) invoice.")
+    invoice_id = serializers.SerializerMethodField(
+        help_text="The order's live invoice; for a cancelled order, the invoice it voided "
+        "(so a client can still read what was billed)."
+    )
     history = OrderHistorySerializer(many=True, read_only=True)
 
     class Meta:
@@ -153,7 +156,7 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_invoice_id(self, order: Order) -> int | None:
-        invoice = order.live_invoice
+        invoice = order.latest_invoice
         return invoice.pk if invoice else None
 
 

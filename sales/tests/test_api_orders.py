@@ -188,9 +188,12 @@ def test_owner_and_admin_read_an_order_other_customer_gets_404(customer, custome
     assert other_client.get(url(order)).status_code == 404
 
 
-def test_order_invoice_id_follows_the_live_invoice(customer, customer_client, admin_user):
+def test_a_cancelled_orders_invoice_id_still_points_at_its_voided_invoice(customer, customer_client, admin_user):
     order = order_in_status(OrderStatus.CANCELLED, user=customer)
-    assert customer_client.get(url(order)).json()["invoice_id"] is None
+    invoice_id = customer_client.get(url(order)).json()["invoice_id"]
+    assert invoice_id == order.invoices.get().pk
+    invoice = customer_client.get(f"/api/v1/invoices/{invoice_id}/").json()
+    assert invoice["status"] == "cancelled"
 
 
 # --- O4 address ----------------------------------------------------------------------------
@@ -241,7 +244,7 @@ def test_owner_cancels_a_pending_order_restocking_it(customer, customer_client):
     response = customer_client.post(url(order, "cancel/"))
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "cancelled" and body["invoice_id"] is None
+    assert body["status"] == "cancelled" and body["invoice_id"] == order.invoices.get().pk
     assert body["history"][-1] == {**body["history"][-1], "from_status": "pending", "to_status": "cancelled", "by": customer.username}
     assert Product.objects.get(pk=product.pk).stock == 5
     assert Invoice.objects.get(order=order).status == InvoiceStatus.CANCELLED
