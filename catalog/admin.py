@@ -132,11 +132,14 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         self.log_bulk_deletions(request)
 
 
-@admin.register(Category)
-class CategoryAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
+class _ReferenceDataAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
+    """Categories and pet types: listed with how many products use them; saved and
+    deleted through their services (`delete_one`), one in use refused with a message."""
+
     list_display = ("name", "slug", "product_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    noun: tuple[str, str]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_product_count=Count("products"))
@@ -144,6 +147,18 @@ class CategoryAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     @admin.display(description="products", ordering="_product_count")
     def product_count(self, obj):
         return obj._product_count
+
+    def delete_with_services(self, request, obj):
+        self.delete_one(obj)
+
+    def delete_queryset(self, request, queryset):
+        run_for_each(request, queryset.order_by("pk"), self.delete_one, done="deleted", noun=self.noun)
+        self.log_bulk_deletions(request)
+
+
+@admin.register(Category)
+class CategoryAdmin(_ReferenceDataAdmin):
+    noun = ("category", "categories")
 
     def save_with_services(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in ("name", "slug", "description")}
@@ -152,45 +167,18 @@ class CategoryAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         else:
             adopt_created(obj, category_create(**data))
 
-    def delete_with_services(self, request, obj):
-        category_delete(category=obj)
-
-    def delete_queryset(self, request, queryset):
-        run_for_each(
-            request,
-            queryset.order_by("pk"),
-            lambda category: category_delete(category=category),
-            done="deleted",
-            noun=("category", "categories"),
-        )
-        self.log_bulk_deletions(request)
+    @staticmethod
+    def delete_one(category):
+        category_delete(category=category)
 
 
 @admin.register(PetType)
-class PetTypeAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
-    list_display = ("name", "slug", "product_count")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_product_count=Count("products"))
-
-    @admin.display(description="products", ordering="_product_count")
-    def product_count(self, obj):
-        return obj._product_count
+class PetTypeAdmin(_ReferenceDataAdmin):
+    noun = ("pet type", "pet types")
 
     def save_with_services(self, request, obj, form, change):
         pet_type_save(pet_type=obj)
 
-    def delete_with_services(self, request, obj):
-        pet_type_delete(pet_type=obj)
-
-    def delete_queryset(self, request, queryset):
-        run_for_each(
-            request,
-            queryset.order_by("pk"),
-            lambda pet_type: pet_type_delete(pet_type=pet_type),
-            done="deleted",
-            noun=("pet type", "pet types"),
-        )
-        self.log_bulk_deletions(request)
+    @staticmethod
+    def delete_one(pet_type):
+        pet_type_delete(pet_type=pet_type)
