@@ -1,10 +1,7 @@
 """Every write to returns: request, edit, approve / reject / process, withdraw."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from catalog.services import stock_release
@@ -17,6 +14,7 @@ from returns.exceptions import (
 )
 from petshop.exceptions import NotFound
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
+from returns.selectors import claimed_quantities
 from sales.models import Order, OrderStatus
 from sales.services import invoice_credit
 
@@ -24,8 +22,7 @@ from sales.services import invoice_credit
 def _check_returnable(order: Order) -> None:
     if order.status != OrderStatus.DELIVERED or order.delivered_at is None:
         raise OrderNotDelivered()
-    window = timedelta(days=settings.RETURN_WINDOW_DAYS)
-    if timezone.now() - order.delivered_at > window:
+    if not order.is_within_return_window:
         raise ReturnWindowClosed(
             f"Returns are accepted up to {settings.RETURN_WINDOW_DAYS} days after delivery."
         )
@@ -45,23 +42,14 @@ def _build_lines(order: Order, items: list[dict], exclude: Return | None = None)
         raise InvalidInput(
             "Only products of this order can be returned.", field="items", product_ids=foreign
         )
-    claims = ReturnLine.objects.filter(return_request__order=order).exclude(
-        return_request__status=ReturnStatus.REJECTED
-    )
-    if exclude is not None:
-        claims = claims.exclude(return_request=exclude)
-    claimed = dict(
-        claims.values("order_line__product_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("order_line__product_id", "total")
-    )
+    claimed = claimed_quantities(order=order, exclude=exclude)
     lines, exceeded = [], []
     for item in items:
         line = order_lines[item["product_id"]]
         reason = (item.get("reason") or "").strip()
         if not 1 <= len(reason) <= 500:
             raise InvalidInput("Each item needs a reason of 1 to 500 characters.", field="reason")
-        returnable = line.quantity - claimed.get(line.product_id, 0)
+        returnable = line.quantity - claimed.get(line.pk, 0)
         if not 1 <= item["quantity"] <= returnable:
             if item["quantity"] < 1:
                 raise InvalidInput("Quantity must be at least 1.", field="quantity")

@@ -161,6 +161,14 @@ class Order(models.Model):
         return change
 
     @property
+    def is_within_return_window(self) -> bool:
+        """Delivered, and at most RETURN_WINDOW_DAYS ago. The one statement of the
+        window: returns.services enforces it, the order page shows its button by it."""
+        if self.status != OrderStatus.DELIVERED or self.delivered_at is None:
+            return False
+        return timezone.now() - self.delivered_at <= timedelta(days=settings.RETURN_WINDOW_DAYS)
+
+    @property
     def live_invoice(self) -> "Invoice | None":
         # Uses the prefetched live invoices when with_details() loaded them.
         live = [i for i in self.invoices.all() if i.status != InvoiceStatus.CANCELLED]

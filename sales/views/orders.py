@@ -1,19 +1,15 @@
 """A customer's orders and invoices. Every lookup is scoped to the logged-in user, so
 another customer's order or invoice is a 404, never a 403 that confirms it exists."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from petshop.exceptions import DomainError
 from petshop.views import post_or_back_to
-from sales.models import Invoice, Order, OrderStatus
+from sales.models import Invoice, Order
 from sales.forms import ShippingAddressForm
 from sales.services import (
     order_address_editable_by,
@@ -51,16 +47,9 @@ def order_detail(request, number: str):
                 if order_address_editable_by(order, by=request.user)
                 else None
             ),
-            "can_return": _return_window_open(order),
+            "can_return": order.is_within_return_window,
         },
     )
-
-
-def _return_window_open(order) -> bool:
-    # A hint for showing the button; returns.services.return_request is what decides.
-    if order.status != OrderStatus.DELIVERED or order.delivered_at is None:
-        return False
-    return timezone.now() - order.delivered_at <= timedelta(days=settings.RETURN_WINDOW_DAYS)
 
 
 @login_required
