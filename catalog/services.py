@@ -2,7 +2,6 @@
 invalidates the catalog cache when it commits."""
 
 import uuid
-from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Case, F, ProtectedError, When
@@ -15,7 +14,9 @@ from catalog.models import Category, PetType, Product
 from catalog.signals import products_withdrawn
 from petshop.exceptions import InvalidInput
 
-PRODUCT_FIELDS = {
+# What staff may set on a product (every face: API, admin, CSV import). Ordered, as the
+# API's write serializer lists these same fields.
+PRODUCT_FIELDS = (
     "sku",
     "name",
     "description",
@@ -29,7 +30,7 @@ PRODUCT_FIELDS = {
     "is_active",
     "internal_cost",
     "supplier_info",
-}
+)
 
 
 def sku_generate() -> str:

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from catalog.models import Category, PetType, Product
+from catalog.services import PRODUCT_FIELDS
 
 MAX_STOCK = 2_147_483_647  # an IntegerField on every database we run on
 
@@ -119,18 +120,4 @@ class ProductWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = [
-            "sku",
-            "name",
-            "description",
-            "price",
-            "category",
-            "pet_type",
-            "brand",
-            "weight_kg",
-            "image_url",
-            "stock",
-            "is_active",
-            "internal_cost",
-            "supplier_info",
-        ]
+        fields = list(PRODUCT_FIELDS)  # exactly what the services accept
