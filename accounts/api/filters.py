@@ -1,8 +1,7 @@
-from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from accounts.models import Role, User
-from petshop.api.filters import StrictBooleanFilter
+from petshop.api.filters import StrictBooleanFilter, search_fields
 
 
 class UserFilter(filters.FilterSet):
@@ -23,12 +22,4 @@ class UserFilter(filters.FilterSet):
         return queryset.filter(is_customer=True)
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(username__icontains=value)
-            | Q(email__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-        )
+        return search_fields(queryset, value, ("username", "email", "first_name", "last_name"))

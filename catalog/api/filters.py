@@ -1,11 +1,10 @@
 """C1's query parameters, exactly as API.md writes them."""
 
-from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from catalog.models import Product
 from catalog.selectors import nav_categories, nav_pet_types
-from petshop.api.filters import StrictBooleanFilter
+from petshop.api.filters import StrictBooleanFilter, search_fields
 
 # Each public ordering, with the id as tie-break so pages never overlap or skip rows
 # (and the (is_active, <field>, id) indexes serve them).
@@ -63,15 +62,7 @@ class ProductFilter(filters.FilterSet):
         return queryset.in_stock() if value else queryset.filter(stock=0)
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(description__icontains=value)
-            | Q(brand__icontains=value)
-            | Q(sku__icontains=value)
-        )
+        return search_fields(queryset, value, ("name", "description", "brand", "sku"))
 
     def filter_ordering(self, queryset, name, value):
         return queryset  # applied in filter_queryset, so the default applies without ?ordering=

@@ -1,6 +1,10 @@
 """Query-parameter filters shared by the API's lists."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 
@@ -31,3 +35,12 @@ class StrictBooleanFilter(filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", _StrictBooleanWidget)  # DRF's BooleanFilter sets its own
         super().__init__(*args, **kwargs)
+
+
+def search_fields(queryset, value: str, fields: tuple[str, ...]):
+    """`?search=`: rows where any of `fields` contains `value`, in any case; blank
+    searches nothing away."""
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(reduce(or_, (Q(**{f"{field}__icontains": value}) for field in fields)))
