@@ -9,7 +9,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import Role, User
 from accounts.services import user_deactivate, user_register, user_set_roles, user_update
-from petshop.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
+from petshop.core.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone")
 

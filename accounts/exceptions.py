@@ -1,4 +1,4 @@
-from petshop.exceptions import DomainError, NotFound
+from petshop.core.exceptions import DomainError, NotFound
 
 
 class RoleAlreadyAssigned(DomainError):

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.exceptions import LastAdmin, LastRole, RoleAlreadyAssigned, RoleNotHeld
 from accounts.models import Role, User
-from petshop.exceptions import InvalidInput
+from petshop.core.exceptions import InvalidInput
 
 
 def _apply_roles(user: User, roles: set[str]) -> None:

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from accounts.services import user_register, user_set_password, user_update
 from accounts.throttling import throttle_wait
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 

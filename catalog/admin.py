@@ -17,7 +17,7 @@ from catalog.services import (
     product_update,
     stock_set,
 )
-from petshop.admin_tools import REPORTED, ServiceModelAdmin, adopt_created, run_for_each
+from petshop.core.admin_tools import REPORTED, ServiceModelAdmin, adopt_created, run_for_each
 
 
 class _ServiceDecidesDeletion:

@@ -1,4 +1,4 @@
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 
 
 class CategoryInUse(DomainError):

@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 
 from catalog.models import Category, PetType, Product
 from catalog.services import product_create, product_update
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 
 COLUMNS = [
     "sku", "name", "price", "category", "pet_type", "brand", "stock", "description",

@@ -12,7 +12,7 @@ from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.models import Category, PetType, Product
 from catalog.signals import products_withdrawn
-from petshop.exceptions import InvalidInput
+from petshop.core.exceptions import InvalidInput
 
 # What staff may set on a product (every face: API, admin, CSV import). Ordered, as the
 # API's write serializer lists these same fields.

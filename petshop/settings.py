@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "petshop",
     "accounts",
     "catalog",
@@ -135,6 +137,15 @@ else:
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- Background tasks: Django's Tasks API (django-tasks backport of Django 6's) ---
+# The ORM backend writes a task as a row in the same transaction as the change that
+# causes it; `manage.py db_worker` runs them. Another backend is configuration only.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
 PASSWORD_HASHERS = [
@@ -181,17 +192,17 @@ IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 REST_FRAMEWORK = {
     # JSON in (API.md): nested bodies (cart lines, return items) have no form encoding,
     # and the schema then documents only what the API really accepts.
-    "DEFAULT_PARSER_CLASSES": ["petshop.api.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["petshop.core.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "petshop.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "petshop.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "petshop.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "petshop.core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
@@ -225,11 +236,11 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "returns.models.ReturnStatus",
         "RoleEnum": "accounts.models.Role",
     },
-    # <id:...> (petshop/api/converters.py) is an integer path parameter.
+    # <id:...> (petshop/core/api/converters.py) is an integer path parameter.
     "PATH_CONVERTER_OVERRIDES": {"id": int},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "petshop.api.schema.document_invalid_page",  # ?page=0 is a 404 on every list
+        "petshop.core.api.schema.document_invalid_page",  # ?page=0 is a 404 on every list
     ],
 }
 

@@ -5,7 +5,7 @@ from petshop.health import healthz, live
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("petshop.api.urls")),
+    path("api/v1/", include("petshop.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("healthz/live", live, name="healthz-live"),
     # The storefront: each app serves its own pages.

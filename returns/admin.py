@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from petshop.admin_tools import (
+from petshop.core.admin_tools import (
     ReadOnlyInline,
     ReadOnlyModelAdmin,
     ServiceModelAdmin,

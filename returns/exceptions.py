@@ -1,4 +1,4 @@
-from petshop.exceptions import DomainError, InvalidInput, InvalidTransition  # noqa: F401
+from petshop.core.exceptions import DomainError, InvalidInput, InvalidTransition  # noqa: F401
 
 
 class OrderNotDelivered(DomainError):

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from petshop.exceptions import InvalidTransition
+from petshop.core.exceptions import InvalidTransition
 from sales.models import Order, OrderLine
 
 MAX_RETURN_ITEMS = 50

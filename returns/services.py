@@ -12,7 +12,7 @@ from returns.exceptions import (
     ReturnQuantityExceeded,
     ReturnWindowClosed,
 )
-from petshop.exceptions import NotFound
+from petshop.core.exceptions import NotFound
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
 from returns.selectors import claimed_quantities
 from sales.models import Order, OrderStatus

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from petshop.exceptions import DomainError
-from petshop.views import post_or_back_to
+from petshop.core.exceptions import DomainError
+from petshop.core.storefront import post_or_back_to
 from returns.forms import ReturnRequestForm
 from returns.models import Return
 from returns.selectors import returnable_quantities

@@ -1,5 +1,5 @@
 from catalog.exceptions import InsufficientStock, ProductUnavailable  # noqa: F401 (re-exported)
-from petshop.exceptions import DomainError, InvalidInput, InvalidTransition, NotFound  # noqa: F401
+from petshop.core.exceptions import DomainError, InvalidInput, InvalidTransition, NotFound  # noqa: F401
 
 
 class CartEmpty(InvalidInput):

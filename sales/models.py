@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Product
-from petshop.exceptions import InvalidTransition
+from petshop.core.exceptions import InvalidTransition
 
 MAX_LINE_QUANTITY = 50
 MAX_CART_PRODUCTS = 100

@@ -67,7 +67,7 @@ def test_options_answers_instead_of_crashing(customer_client, path):
 
 @pytest.mark.django_db
 def test_deleting_an_invoice_deleted_meanwhile_is_not_found(admin_user):
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
     from sales.models import Invoice, OrderStatus
     from sales.services import invoice_delete
     from sales.tests.factories import order_in_status
@@ -81,7 +81,7 @@ def test_deleting_an_invoice_deleted_meanwhile_is_not_found(admin_user):
 
 @pytest.mark.django_db
 def test_cancelling_an_order_deleted_meanwhile_is_not_found(admin_user):
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
     from sales.models import Order
     from sales.services import order_cancel
     from sales.tests.factories import place_order
@@ -96,7 +96,7 @@ def test_cancelling_an_order_deleted_meanwhile_is_not_found(admin_user):
 
 @pytest.mark.django_db
 def test_deciding_a_return_withdrawn_meanwhile_is_not_found(customer):
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
     from returns.models import Return
     from returns.services import return_request, return_set_status
     from sales.models import OrderStatus

@@ -1,7 +1,7 @@
 from django_filters import rest_framework as filters
 
 from accounts.models import Role, User
-from petshop.api.filters import StrictBooleanFilter, search_fields
+from petshop.core.api.filters import StrictBooleanFilter, search_fields
 
 
 class UserFilter(filters.FilterSet):

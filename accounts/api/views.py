@@ -34,10 +34,10 @@ from accounts.api.serializers import (
 )
 from accounts.api.throttles import AUTH_THROTTLES
 from accounts.models import Role, User
-from petshop.api.converters import ID
-from petshop.api.permissions import IsShopAdmin
-from petshop.api.schema import error_responses
-from petshop.exceptions import InvalidInput
+from petshop.core.api.converters import ID
+from petshop.core.api.permissions import IsShopAdmin
+from petshop.core.api.schema import error_responses
+from petshop.core.exceptions import InvalidInput
 
 # One message for an unknown username, a wrong password and an inactive account, so the
 # answer never reveals which usernames exist.

@@ -16,7 +16,7 @@ from accounts.services import (
     user_update,
 )
 from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
-from petshop.exceptions import InvalidInput
+from petshop.core.exceptions import InvalidInput
 from sales.models import Order
 from sales.tests.factories import place_order
 

@@ -4,7 +4,7 @@ from django_filters import rest_framework as filters
 
 from catalog.models import Product
 from catalog.selectors import nav_categories, nav_pet_types
-from petshop.api.filters import StrictBooleanFilter, search_fields
+from petshop.core.api.filters import StrictBooleanFilter, search_fields
 
 # Each public ordering, with the id as tie-break so pages never overlap or skip rows
 # (and the (is_active, <field>, id) indexes serve them).

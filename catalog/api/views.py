@@ -21,9 +21,9 @@ from catalog.api.serializers import (
 )
 from catalog.cache import cached, peek
 from catalog.models import Category, PetType, Product
-from petshop.api.converters import ID
-from petshop.api.permissions import IsShopAdmin
-from petshop.api.schema import error_responses
+from petshop.core.api.converters import ID
+from petshop.core.api.permissions import IsShopAdmin
+from petshop.core.api.schema import error_responses
 
 READ_ACTIONS = {"list", "retrieve"}
 

@@ -99,7 +99,7 @@ def test_list_editing_a_negative_stock_is_refused_and_changes_nothing(
 
 
 def test_a_service_refusal_in_list_editing_rolls_back_every_row(staff, monkeypatch):
-    from petshop.exceptions import DomainError
+    from petshop.core.exceptions import DomainError
 
     first = ProductFactory(sku="A-1", price=Decimal("10.00"))
     second = ProductFactory(sku="A-2", stock=10)

@@ -21,7 +21,7 @@ from catalog.services import (
     stock_set,
 )
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from petshop.exceptions import InvalidInput
+from petshop.core.exceptions import InvalidInput
 from sales.models import CartLine, OrderLine
 from sales.services import cart_add, cart_for_user
 from sales.tests.factories import place_order

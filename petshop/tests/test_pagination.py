@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
-from petshop.api import pagination
-from petshop.api.pagination import DeepPagePaginator
+from petshop.core.api import pagination
+from petshop.core.api.pagination import DeepPagePaginator
 
 pytestmark = pytest.mark.django_db
 

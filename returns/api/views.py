@@ -6,9 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from petshop.api.converters import ID
-from petshop.api.mixins import AdminActionsMixin, validated
-from petshop.api.schema import error_responses
+from petshop.core.api.converters import ID
+from petshop.core.api.mixins import AdminActionsMixin, validated
+from petshop.core.api.schema import error_responses
 from returns.api.filters import ReturnFilter
 from returns.api.serializers import (
     ReturnCreateSerializer,

@@ -332,7 +332,7 @@ def test_an_admin_cannot_delete_an_approved_or_processed_return(delivered, food,
 
 
 def test_a_return_withdrawn_meanwhile_is_not_found(delivered, food):
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
 
     ret = return_request(order=delivered, items=[item(food)])
     stale = Return.objects.get(pk=ret.pk)
@@ -342,7 +342,7 @@ def test_a_return_withdrawn_meanwhile_is_not_found(delivered, food):
 
 
 def test_a_return_for_an_order_deleted_meanwhile_is_not_found(food):
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
     from sales.services import order_cancel, order_delete
 
     order = order_in_status(OrderStatus.PENDING, products=[food])

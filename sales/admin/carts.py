@@ -4,7 +4,7 @@ the invoice counter. Read-only: they are written by the services (cart, checkout
 from django.contrib import admin
 from django.db.models import Count
 
-from petshop.admin_tools import ReadOnlyInline, ReadOnlyModelAdmin
+from petshop.core.admin_tools import ReadOnlyInline, ReadOnlyModelAdmin
 from sales.models import Cart, CartLine, CheckoutKey, InvoiceSequence, OrderLine, OrderStatusChange
 
 

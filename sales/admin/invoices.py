@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from petshop.admin_tools import ServiceModelAdmin, run_for_each
+from petshop.core.admin_tools import ServiceModelAdmin, run_for_each
 from sales.models import Invoice, InvoiceStatus
 from sales.services import invoice_delete, invoice_set_status, invoice_update
 

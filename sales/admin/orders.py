@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from petshop.admin_tools import ReadOnlyInline, ServiceModelAdmin, run_for_each
+from petshop.core.admin_tools import ReadOnlyInline, ServiceModelAdmin, run_for_each
 from sales.models import Invoice, Order, OrderLine, OrderStatus, OrderStatusChange
 from sales.services import order_cancel, order_set_status, order_update_address
 

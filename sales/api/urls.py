@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-import petshop.api.converters  # noqa: F401 (registers <id:...>)
+import petshop.core.api.converters  # noqa: F401 (registers <id:...>)
 from sales.api import views
 
 # Converters, not regexes: ids are integers in the schema, and /orders/abc/ is a 404.

@@ -12,10 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from petshop.api.converters import ID
-from petshop.api.mixins import AdminActionsMixin, validated
-from petshop.api.permissions import IsShopAdmin
-from petshop.api.schema import IDEMPOTENCY_KEY, error_responses
+from petshop.core.api.converters import ID
+from petshop.core.api.mixins import AdminActionsMixin, validated
+from petshop.core.api.permissions import IsShopAdmin
+from petshop.core.api.schema import IDEMPOTENCY_KEY, error_responses
 from sales.api import filters
 from sales.api.serializers import (
     AdminCartSerializer,

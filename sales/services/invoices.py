@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from petshop.exceptions import InvalidInput, NotFound
+from petshop.core.exceptions import InvalidInput, NotFound
 from sales.exceptions import InvalidTransition, InvoiceExists
 from sales.models import (
     INVOICE_TRANSITIONS,

@@ -4,7 +4,7 @@ The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
 from django.db import transaction
 
 from catalog.services import stock_release
-from petshop.exceptions import NotFound
+from petshop.core.exceptions import NotFound
 from sales.exceptions import InvalidInput, InvalidTransition
 from sales.models import Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order

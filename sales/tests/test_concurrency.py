@@ -274,7 +274,7 @@ def test_the_last_two_admins_stepping_down_at_once_leave_one(action, attempt):
 def test_two_registrations_of_one_email_at_once_give_one_user_and_one_400():
     from accounts.models import User
     from accounts.services import user_register
-    from petshop.exceptions import InvalidInput
+    from petshop.core.exceptions import InvalidInput
 
     results = race(
         2,

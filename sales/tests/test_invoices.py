@@ -350,7 +350,7 @@ def test_a_credit_when_the_invoice_was_cancelled_is_a_no_op():
 
 
 def test_an_invoice_deleted_meanwhile_is_not_found():
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
 
     invoice = in_status(I.CANCELLED)
     stale = Invoice.objects.get(pk=invoice.pk)

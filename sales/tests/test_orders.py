@@ -362,7 +362,7 @@ def test_order_address_editable_by_matches_what_order_update_address_does(status
 
 
 def test_an_order_deleted_meanwhile_is_not_found(admin):
-    from petshop.exceptions import NotFound
+    from petshop.core.exceptions import NotFound
 
     order = place_order()
     stale = Order.objects.get(pk=order.pk)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.forms import AddToCartForm
 from catalog.pages import product_detail as product_page_data
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 from sales.exceptions import InsufficientStock, InvalidInput
 from sales.forms import CartLineForm, CartRemoveForm
 from sales.services import cart_add, cart_remove, cart_set_quantity

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from catalog.exceptions import InsufficientStock, ProductUnavailable
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 from sales.exceptions import CartEmpty, IdempotencyKeyReused
 from sales.forms import CheckoutForm
 from sales.models import Order

@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
-from petshop.exceptions import DomainError
-from petshop.views import post_or_back_to
+from petshop.core.exceptions import DomainError
+from petshop.core.storefront import post_or_back_to
 from sales.models import Invoice, Order
 from sales.forms import ShippingAddressForm
 from sales.services import (

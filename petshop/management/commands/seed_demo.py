@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from petshop.demo.bulk import products_generate
 from petshop.demo.shop import demo_shop_build
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 
 
 class Command(BaseCommand):

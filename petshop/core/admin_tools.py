@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 
 REFUSED = "_admin_refused"
 REPORTED = "_admin_bulk_reported"

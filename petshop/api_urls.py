@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from petshop.api.fallback import api_not_found
+from petshop.core.api.fallback import api_not_found
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
@@ -12,6 +12,6 @@ urlpatterns = [
     path("", include("returns.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    # Last: anything else under /api/v1/ is a JSON 404 (petshop/api/fallback.py).
+    # Last: anything else under /api/v1/ is a JSON 404 (petshop/core/api/fallback.py).
     re_path(r"^.*$", api_not_found, name="api-not-found"),
 ]

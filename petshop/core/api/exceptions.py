@@ -9,7 +9,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from petshop.exceptions import DomainError
+from petshop.core.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
 

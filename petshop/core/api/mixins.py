@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import IsAuthenticated
 
-from petshop.api.permissions import IsShopAdmin
+from petshop.core.api.permissions import IsShopAdmin
 
 
 class AdminActionsMixin:
