@@ -102,7 +102,13 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2", "roles")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "password1", "password2", "roles"),
+            },
+        ),
     )
 
     @admin.display(description="roles")
@@ -125,7 +131,9 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
                 user = user_set_roles(user=user, roles=roles)
             adopt_created(obj, user)
             return
-        profile = {name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS}
+        profile = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS
+        }
         if profile:
             user_update(user=obj, **profile)
         if roles != set(obj.roles):

@@ -39,7 +39,9 @@ class RegisterForm(_EmailUnique, forms.Form):
         validators=[User.username_validator],
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
-    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     password1 = forms.CharField(
@@ -82,9 +84,14 @@ class RegisterForm(_EmailUnique, forms.Form):
 class ProfileForm(_EmailUnique, forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     phone = forms.CharField(
-        label="Phone", max_length=30, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+        label="Phone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
 
     def __init__(self, *args, user, **kwargs):

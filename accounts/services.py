@@ -98,7 +98,11 @@ def _blacklist_tokens(user: User) -> None:
 
 @transaction.atomic
 def user_set_password(
-    *, user: User, new_password: str, current_password: str | None = None, check_current: bool = True
+    *,
+    user: User,
+    new_password: str,
+    current_password: str | None = None,
+    check_current: bool = True,
 ) -> User:
     if check_current and not user.check_password(current_password or ""):
         raise InvalidInput("The current password is wrong.", field="current_password")

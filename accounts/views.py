@@ -32,7 +32,10 @@ class LoginView(auth_views.LoginView):
         # A visitor's cart joins the user's cart through the user_logged_in signal
         # (sales/receivers.py): accounts knows nothing of carts.
         response = super().form_valid(form)
-        messages.success(self.request, f"Welcome back, {form.get_user().get_short_name() or form.get_user().username}.")
+        messages.success(
+            self.request,
+            f"Welcome back, {form.get_user().get_short_name() or form.get_user().username}.",
+        )
         return response
 
 
@@ -58,13 +61,20 @@ def register(request):
                 last_name=data["last_name"],
             )
         except DomainError as exc:
-            form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.detail)
+            form.add_error(
+                exc.extra.get("field") if exc.extra.get("field") in form.fields else None,
+                exc.detail,
+            )
         else:
             login(request, user, backend=BACKEND)
-            messages.success(request, f"Welcome to the pet shop, {user.get_short_name() or user.username}!")
+            messages.success(
+                request, f"Welcome to the pet shop, {user.get_short_name() or user.username}!"
+            )
             return redirect(_next_url(request) or "catalog:home")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/register.html", {"form": form, "next": _next_url(request)}, status=status)
+    return render(
+        request, "accounts/register.html", {"form": form, "next": _next_url(request)}, status=status
+    )
 
 
 def _too_many(request, template, form, wait):

@@ -71,13 +71,17 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     staff = User.objects.filter(username="bench-admin").first()
     if staff is None:
-        staff = user_register(username="bench-admin", email="bench-admin@example.com", password="x" * 20)
+        staff = user_register(
+            username="bench-admin", email="bench-admin@example.com", password="x" * 20
+        )
         staff = user_set_roles(user=staff, roles={"admin"})
     client = Client()
     client.force_login(staff)
 
-    print(f"PostgreSQL {connection.cursor().connection.info.server_version}, "
-          f"{Order.objects.count():,} orders")
+    print(
+        f"PostgreSQL {connection.cursor().connection.info.server_version}, "
+        f"{Order.objects.count():,} orders"
+    )
     print(f"{'page':22} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for name, url in PAGES:
         assert client.get(url).status_code == 200, url

@@ -28,9 +28,26 @@ BENCH_PASSWORD = "bench-password-2026"
 ADDRESS = "12 Bench Street, Testville 4242"
 
 ADJECTIVES = [
-    "Premium", "Organic", "Crunchy", "Soft", "Deluxe", "Classic", "Natural", "Grain-free",
-    "Super", "Gentle", "Hearty", "Light", "Senior", "Puppy", "Kitten", "Active", "Sensitive",
-    "Wild", "Royal", "Daily",
+    "Premium",
+    "Organic",
+    "Crunchy",
+    "Soft",
+    "Deluxe",
+    "Classic",
+    "Natural",
+    "Grain-free",
+    "Super",
+    "Gentle",
+    "Hearty",
+    "Light",
+    "Senior",
+    "Puppy",
+    "Kitten",
+    "Active",
+    "Sensitive",
+    "Wild",
+    "Royal",
+    "Daily",
 ]
 NOUNS = {
     "food": ["Kibble", "Pate", "Treats", "Biscuits", "Pellets", "Flakes", "Seed Mix", "Jerky"],
@@ -40,17 +57,35 @@ NOUNS = {
     "grooming": ["Shampoo", "Brush", "Nail Clipper", "Comb", "Wipes", "Conditioner"],
 }
 BRANDS = [
-    "Acme", "PawPerfect", "Whisker Co", "FinFun", "Feathery", "ScaleCare", "HappyTail",
-    "Nature's Pet", "BarkBox", "PurrFect", "AquaLife", "Chirpy", "Reptilia", "Furry Friends",
-    "PetPro", "Snout", "Muzzle & Co", "Kibble King", "TailWag", "NoseWork",
+    "Acme",
+    "PawPerfect",
+    "Whisker Co",
+    "FinFun",
+    "Feathery",
+    "ScaleCare",
+    "HappyTail",
+    "Nature's Pet",
+    "BarkBox",
+    "PurrFect",
+    "AquaLife",
+    "Chirpy",
+    "Reptilia",
+    "Furry Friends",
+    "PetPro",
+    "Snout",
+    "Muzzle & Co",
+    "Kibble King",
+    "TailWag",
+    "NoseWork",
 ]
 FIRST = ["Ada", "Ben", "Cleo", "Dan", "Eva", "Finn", "Gus", "Hana", "Ivan", "Jo", "Kim", "Lea"]
 LAST = ["Smith", "Jones", "Brown", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Moore"]
 
 
 def recreate_database(url: str) -> None:
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     name = urlparse(url).path.lstrip("/")
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
@@ -69,7 +104,9 @@ def copy_rows(cursor, model, rows: list[dict]) -> None:
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([row[f.attname] if f.attname in row else defaults[f.attname] for f in fields])
+            copy.write_row(
+                [row[f.attname] if f.attname in row else defaults[f.attname] for f in fields]
+            )
 
 
 def reset_sequences(cursor, *models) -> None:
@@ -77,7 +114,7 @@ def reset_sequences(cursor, *models) -> None:
         table = model._meta.db_table
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
+            f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
         )
 
 
@@ -176,7 +213,9 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
         + [OrderStatus.PROCESSING, OrderStatus.CONFIRMED, OrderStatus.PENDING]
         + [OrderStatus.CANCELLED] * 2
     )
-    placed = sorted(now - timedelta(minutes=rng.randrange(60, 365 * 24 * 60)) for _ in range(orders))
+    placed = sorted(
+        now - timedelta(minutes=rng.randrange(60, 365 * 24 * 60)) for _ in range(orders)
+    )
     line_id = history_id = 0
     sequence: dict[int, int] = {}
     due_days = timedelta(days=30)
@@ -210,8 +249,16 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
         for step in path:
             history_id += 1
             history_rows.append(
-                {"id": history_id, "order_id": oid, "from_status": previous, "to_status": step,
-                 "at": at, "by_id": user_id if step in (OrderStatus.PENDING, OrderStatus.CANCELLED) else None}
+                {
+                    "id": history_id,
+                    "order_id": oid,
+                    "from_status": previous,
+                    "to_status": step,
+                    "at": at,
+                    "by_id": user_id
+                    if step in (OrderStatus.PENDING, OrderStatus.CANCELLED)
+                    else None,
+                }
             )
             previous = step
             at = at + timedelta(hours=rng.randint(1, 30))

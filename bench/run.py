@@ -116,7 +116,11 @@ def prepare_fixtures() -> dict:
     rng = random.Random(42)
     users = list(User.objects.filter(is_active=True).order_by("id")[:400])
     active = list(
-        Product.objects.active().in_stock().filter(stock__gte=50).order_by("id").values_list("id", "slug")
+        Product.objects.active()
+        .in_stock()
+        .filter(stock__gte=50)
+        .order_by("id")
+        .values_list("id", "slug")
     )
     sample = rng.sample(active, 2200)
     checkout_pool = [pid for pid, _ in sample[:200]]
@@ -157,12 +161,18 @@ def verify_checkout_stock(pool: list[int], first_order_id: int) -> dict:
     from sales.models import Invoice, Order, OrderLine
 
     taken = dict(
-        OrderLine.objects.filter(order__shipping_address=CHECKOUT_ADDRESS, order_id__gte=first_order_id)
+        OrderLine.objects.filter(
+            order__shipping_address=CHECKOUT_ADDRESS, order_id__gte=first_order_id
+        )
         .values_list("product_id")
         .annotate(n=Sum("quantity"))
     )
     stock = dict(Product.objects.filter(pk__in=pool).values_list("id", "stock"))
-    wrong = {pid: (stock[pid], CHECKOUT_STOCK - taken.get(pid, 0)) for pid in pool if stock[pid] != CHECKOUT_STOCK - taken.get(pid, 0)}
+    wrong = {
+        pid: (stock[pid], CHECKOUT_STOCK - taken.get(pid, 0))
+        for pid in pool
+        if stock[pid] != CHECKOUT_STOCK - taken.get(pid, 0)
+    }
     orders = Order.objects.filter(shipping_address=CHECKOUT_ADDRESS, pk__gte=first_order_id)
     invoices = Invoice.objects.live().filter(order__in=orders)
     not_one = orders.annotate(n=Count("invoices")).exclude(n=1).count()
@@ -217,16 +227,21 @@ class Server:
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
-                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    if (
+                        int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                        == self.process.pid
+                    ):
                         pids.append(int(entry.name))
                 except (OSError, IndexError, ValueError):
                     pass
         with psycopg.connect(self.database, autocommit=True) as conn:
-            pids += [r[0] for r in conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).fetchall()]
+            pids += [
+                r[0]
+                for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchall()
+            ]
         return pids
-
 
     def __enter__(self):
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_BACKEND")}
@@ -238,13 +253,22 @@ class Server:
             env["CACHE_KEY_PREFIX"] = f"bench{time.time_ns()}"
         else:
             env["CACHE_BACKEND"] = "dummy"
-        env.update({"WEB_CONCURRENCY": str(WORKERS), "GUNICORN_THREADS": str(THREADS),
-                    "GUNICORN_MAX_REQUESTS": "0"})  # no worker recycling mid-row
+        env.update(
+            {
+                "WEB_CONCURRENCY": str(WORKERS),
+                "GUNICORN_THREADS": str(THREADS),
+                "GUNICORN_MAX_REQUESTS": "0",
+            }
+        )  # no worker recycling mid-row
         command = [
-            str(BASE_DIR / ".venv/bin/gunicorn") if (BASE_DIR / ".venv/bin/gunicorn").exists() else "gunicorn",
+            str(BASE_DIR / ".venv/bin/gunicorn")
+            if (BASE_DIR / ".venv/bin/gunicorn").exists()
+            else "gunicorn",
             "petshop.wsgi:application",
-            "--bind", f"127.0.0.1:{PORT}",
-            "--backlog", "2048",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--backlog",
+            "2048",
         ]
         if (BASE_DIR / "gunicorn.conf.py").exists():
             command += ["-c", str(BASE_DIR / "gunicorn.conf.py")]
@@ -253,7 +277,11 @@ class Server:
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.logfile = open(RESULTS / "gunicorn.log", "a")
         self.process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=self.logfile, stderr=subprocess.STDOUT,
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.logfile,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 30
@@ -261,9 +289,9 @@ class Server:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/live", timeout=1)
                 return self
-            except Exception:
+            except Exception as exc:
                 if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn exited; see bench/results/gunicorn.log")
+                    raise RuntimeError("gunicorn exited; see bench/results/gunicorn.log") from exc
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start in 30 s")
 
@@ -286,8 +314,11 @@ def lua_list(values) -> str:
 
 def wrk(row: dict, seconds: int) -> dict:
     """One wrk run of `row`; returns requests/s, p50, p99 (ms) and error counts."""
-    lines = ["bench = {}", f"bench.method = {json.dumps(row.get('method', 'GET'))}",
-             f"bench.paths = {lua_list(row['paths'])}"]
+    lines = [
+        "bench = {}",
+        f"bench.method = {json.dumps(row.get('method', 'GET'))}",
+        f"bench.paths = {lua_list(row['paths'])}",
+    ]
     if row.get("tokens"):
         lines.append(f"bench.tokens = {lua_list(row['tokens'])}")
     if row.get("per_thread_token"):
@@ -301,9 +332,23 @@ def wrk(row: dict, seconds: int) -> dict:
         f.write(script)
     try:
         out = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-             "--timeout", "10s", "-s", f.name, f"http://127.0.0.1:{PORT}"],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                f.name,
+                f"http://127.0.0.1:{PORT}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         os.unlink(f.name)
@@ -324,7 +369,9 @@ def drain() -> None:
         urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/live", timeout=60).read()
 
 
-def measure(server: Server, row: dict, ceiling_row: dict | None = None, seconds: int = SECONDS) -> dict:
+def measure(
+    server: Server, row: dict, ceiling_row: dict | None = None, seconds: int = SECONDS
+) -> dict:
     if row.get("method", "GET") == "GET":
         for path in row["paths"][:50]:  # fill the cache without a thundering herd
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60).read()
@@ -351,7 +398,12 @@ def list_while_buying(server: Server, rows: list[dict]) -> dict:
     so every order moves the catalog version and the cache starts over."""
     by_name = {r["name"]: r for r in rows}
     listing = by_name["product list, first page"]
-    buyers = {**by_name[CHECKOUT], "threads": 4, "connections": 4, "tokens": by_name[CHECKOUT]["tokens"][:4]}
+    buyers = {
+        **by_name[CHECKOUT],
+        "threads": 4,
+        "connections": 4,
+        "tokens": by_name[CHECKOUT]["tokens"][:4],
+    }
     found: dict = {}
     thread = threading.Thread(target=lambda: found.setdefault("orders", wrk(buyers, SECONDS + 2)))
     thread.start()
@@ -359,7 +411,11 @@ def list_while_buying(server: Server, rows: list[dict]) -> dict:
     during = wrk(listing, SECONDS)
     thread.join()
     drain()
-    return {"list_rps": round(during["rps"]), "list_p50": during["p50"], "orders_rps": round(found["orders"]["rps"])}
+    return {
+        "list_rps": round(during["rps"]),
+        "list_p50": during["p50"],
+        "orders_rps": round(found["orders"]["rps"]),
+    }
 
 
 def rows_for(fx: dict) -> list[dict]:
@@ -370,33 +426,65 @@ def rows_for(fx: dict) -> list[dict]:
     return [
         {"name": "bare Django view (ceiling)", "paths": ["/healthz/live"]},
         {"name": "product list, first page", "paths": ["/api/v1/products/"]},
-        {"name": "product list, filtered", "paths": [
-            "/api/v1/products/?pet_type=dog&category=food&in_stock=true&min_price=10&max_price=80&ordering=-price"]},
-        {"name": "product list, searched", "paths": ["/api/v1/products/?search=crunchy%20dog%20kibble"]},
+        {
+            "name": "product list, filtered",
+            "paths": [
+                "/api/v1/products/?pet_type=dog&category=food&in_stock=true&min_price=10&max_price=80&ordering=-price"
+            ],
+        },
+        {
+            "name": "product list, searched",
+            "paths": ["/api/v1/products/?search=crunchy%20dog%20kibble"],
+        },
         {"name": "product list, page 500", "paths": ["/api/v1/products/?page=500"]},
         {"name": "product detail", "paths": detail_paths},
         {"name": "categories", "paths": ["/api/v1/categories/"]},
-        {"name": "storefront catalog page", "paths": ["/products/?pet_type=cat&category=toys&sort=price"]},
+        {
+            "name": "storefront catalog page",
+            "paths": ["/products/?pet_type=cat&category=toys&sort=price"],
+        },
         {"name": "storefront product page", "paths": page_paths},
-        {"name": "login (Argon2)", "method": "POST", "paths": ["/api/v1/auth/login/"],
-         "connections": WORKERS, "threads": 1,
-         "body_lua": f"(function() local u = {lua_list(fx['usernames'])}; return function() "
-         "return string.format('{\"username\": \"%s\", \"password\": \"bench-password-2026\"}', "
-         "u[math.random(#u)]) end end)()"},
-        {"name": "cart add", "method": "POST", "paths": ["/api/v1/cart/items/"], "tokens": fx["tokens"],
-         "body_lua": f"(function() local p = {lua_list(cart_products)}; return function() "
-         "return string.format('{\"product_id\": %d, \"quantity\": 1}', p[math.random(#p)]) end end)()"},
-        {"name": "checkout (16 buyers, orders/s)", "method": "POST", "paths": ["/api/v1/orders/"],
-         "tokens": fx["tokens"][:16], "per_thread_token": True, "threads": 16, "connections": 16,
-         "body_lua": f"(function() local p = {lua_list(pool)}; return function() "
-         "local a = p[math.random(#p)]; local b = p[math.random(#p)]; while b == a do b = p[math.random(#p)] end; "
-         f"return string.format('{{\"shipping_address\": \"{CHECKOUT_ADDRESS}\", \"items\": "
-         "[{\"product_id\": %d, \"quantity\": 1}, {\"product_id\": %d, \"quantity\": 2}]}', a, b) end end)()"},
+        {
+            "name": "login (Argon2)",
+            "method": "POST",
+            "paths": ["/api/v1/auth/login/"],
+            "connections": WORKERS,
+            "threads": 1,
+            "body_lua": f"(function() local u = {lua_list(fx['usernames'])}; return function() "
+            'return string.format(\'{"username": "%s", "password": "bench-password-2026"}\', '
+            "u[math.random(#u)]) end end)()",
+        },
+        {
+            "name": "cart add",
+            "method": "POST",
+            "paths": ["/api/v1/cart/items/"],
+            "tokens": fx["tokens"],
+            "body_lua": f"(function() local p = {lua_list(cart_products)}; return function() "
+            'return string.format(\'{"product_id": %d, "quantity": 1}\', p[math.random(#p)]) end end)()',
+        },
+        {
+            "name": "checkout (16 buyers, orders/s)",
+            "method": "POST",
+            "paths": ["/api/v1/orders/"],
+            "tokens": fx["tokens"][:16],
+            "per_thread_token": True,
+            "threads": 16,
+            "connections": 16,
+            "body_lua": f"(function() local p = {lua_list(pool)}; return function() "
+            "local a = p[math.random(#p)]; local b = p[math.random(#p)]; while b == a do b = p[math.random(#p)] end; "
+            f'return string.format(\'{{"shipping_address": "{CHECKOUT_ADDRESS}", "items": '
+            '[{"product_id": %d, "quantity": 1}, {"product_id": %d, "quantity": 2}]}\', a, b) end end)()',
+        },
     ]
 
 
 CHECKOUT = "checkout (16 buyers, orders/s)"
-SCALE_ROWS = ["product list, first page", "product list, searched", "product detail", "storefront catalog page"]
+SCALE_ROWS = [
+    "product list, first page",
+    "product list, searched",
+    "product detail",
+    "storefront catalog page",
+]
 
 
 # --- EXPLAIN --------------------------------------------------------------------------
@@ -451,9 +539,12 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()
-    return (f"{os.cpu_count()} cores ({cpu}), load before the run {load[0]:.2f}; "
-            f"gunicorn {WORKERS} workers" + (f" x {THREADS} threads (gthread)" if THREADS > 1 else " (sync)")
-            + f"; wrk {CONNECTIONS} connections, {SECONDS} s per row; PostgreSQL and Redis on the same host")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), load before the run {load[0]:.2f}; "
+        f"gunicorn {WORKERS} workers"
+        + (f" x {THREADS} threads (gthread)" if THREADS > 1 else " (sync)")
+        + f"; wrk {CONNECTIONS} connections, {SECONDS} s per row; PostgreSQL and Redis on the same host"
+    )
 
 
 def checkout_capacity(results: dict) -> str:
@@ -461,8 +552,10 @@ def checkout_capacity(results: dict) -> str:
     if not cpu or not min(cpu.values()):
         return ""
     cores = os.cpu_count() or 1
-    return (f"Server CPU per order: {', '.join(f'cache {m} {v:.1f} ms' for m, v in cpu.items())}: "
-            f"at most {cores * 1000 / min(cpu.values()):.0f} orders/s with all {cores} cores to the shop.")
+    return (
+        f"Server CPU per order: {', '.join(f'cache {m} {v:.1f} ms' for m, v in cpu.items())}: "
+        f"at most {cores * 1000 / min(cpu.values()):.0f} orders/s with all {cores} cores to the shop."
+    )
 
 
 def report(results: dict, scale: dict, checkout: dict, explain_text: str, started: float) -> str:
@@ -488,10 +581,14 @@ def report(results: dict, scale: dict, checkout: dict, explain_text: str, starte
         f"{checkout['invoices']} live invoices, {checkout['distinct_invoice_numbers']} distinct numbers). "
         + checkout_capacity(results),
         "",
-        (f"Cached product list while 4 buyers check out ({results['mixed']['orders_rps']} orders/s): "
-         f"{results['mixed']['list_rps']} req/s, p50 {results['mixed']['list_p50']:.1f} ms (alone: "
-         f"{results['on']['product list, first page']['rps']:,.0f} req/s). Every order changes stock, "
-         "which moves the whole catalog's cache version." if "mixed" in results else ""),
+        (
+            f"Cached product list while 4 buyers check out ({results['mixed']['orders_rps']} orders/s): "
+            f"{results['mixed']['list_rps']} req/s, p50 {results['mixed']['list_p50']:.1f} ms (alone: "
+            f"{results['on']['product list, first page']['rps']:,.0f} req/s). Every order changes stock, "
+            "which moves the whole catalog's cache version."
+            if "mixed" in results
+            else ""
+        ),
         "",
         "Catalog size: 1,000 vs 100,000 products. Cost ratio by server CPU per request, and by "
         "throughput relative to the bare view measured just before each row (r).",
@@ -504,10 +601,22 @@ def report(results: dict, scale: dict, checkout: dict, explain_text: str, starte
             small, big = scale[mode].get(name), results[mode].get(name)
             ok = small and big and big["rps"] and small["cpu_ms"]
             by_cpu = f"{big['cpu_ms'] / small['cpu_ms']:.2f}" if ok else "—"
-            by_rps = (f"{(small['rps'] / small['ceiling']) / (big['rps'] / big['ceiling']):.2f}"
-                      if ok else "—")
-            lines.append("| " + " | ".join([name, mode, *fmt(small), *fmt(big), by_cpu, by_rps]) + " |")
-    lines += ["", f"Whole run: {time.monotonic() - started:.0f} s.", "", "## EXPLAIN ANALYZE", "", explain_text]
+            by_rps = (
+                f"{(small['rps'] / small['ceiling']) / (big['rps'] / big['ceiling']):.2f}"
+                if ok
+                else "—"
+            )
+            lines.append(
+                "| " + " | ".join([name, mode, *fmt(small), *fmt(big), by_cpu, by_rps]) + " |"
+            )
+    lines += [
+        "",
+        f"Whole run: {time.monotonic() - started:.0f} s.",
+        "",
+        "## EXPLAIN ANALYZE",
+        "",
+        explain_text,
+    ]
     return "\n".join(lines)
 
 
@@ -519,8 +628,12 @@ def main() -> None:
         build_databases()
     setup_django()
     log("collectstatic (DEBUG off serves hashed static names)")
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR,
-                   env={**os.environ}, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env={**os.environ},
+        check=True,
+    )
     fx = prepare_fixtures()
     only = os.environ.get("BENCH_ONLY")  # a substring: run just the matching rows
     rows = [r for r in rows_for(fx) if not only or only in r["name"] or "ceiling" in r["name"]]
@@ -530,9 +643,11 @@ def main() -> None:
         with Server(database=BIG_DB, cache=mode == "on") as server:
             for row in rows[1:]:
                 results[mode][row["name"]] = r = measure(server, row, ceiling_row)
-                log(f"cache {mode:3} {row['name']:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
+                log(
+                    f"cache {mode:3} {row['name']:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
                     f"p99 {r['p99']:6.1f} cpu {r['cpu_ms']:6.2f} ms errors {r['errors']}  "
-                    f"(bare view just before: {r['ceiling']:.0f}/s, {r['ceiling_cpu_ms']:.2f} ms)")
+                    f"(bare view just before: {r['ceiling']:.0f}/s, {r['ceiling_cpu_ms']:.2f} ms)"
+                )
             results[mode][ceiling_row["name"]] = measure(server, ceiling_row)
             if mode == "on" and not only:
                 results["mixed"] = list_while_buying(server, rows)
@@ -547,14 +662,18 @@ def main() -> None:
             for name in SCALE_ROWS:
                 if name in small_rows and (not only or only in name):
                     scale[mode][name] = r = measure(server, small_rows[name], ceiling_row)
-                    log(f"1k products, cache {mode:3} {name:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
+                    log(
+                        f"1k products, cache {mode:3} {name:34} {r['rps']:8.0f}/s p50 {r['p50']:6.1f} "
                         f"p99 {r['p99']:6.1f} cpu {r['cpu_ms']:6.2f} ms  (bare view just before: "
-                        f"{r['ceiling']:.0f}/s, {r['ceiling_cpu_ms']:.2f} ms)")
-    explain_text = explain([
-        "/api/v1/products/?search=crunchy%20dog%20kibble",  # the bench's search
-        "/api/v1/products/?search=crunchy",  # one word in 20 names: the planner's choice
-        "/api/v1/products/?page=500",
-    ])
+                        f"{r['ceiling']:.0f}/s, {r['ceiling_cpu_ms']:.2f} ms)"
+                    )
+    explain_text = explain(
+        [
+            "/api/v1/products/?search=crunchy%20dog%20kibble",  # the bench's search
+            "/api/v1/products/?search=crunchy",  # one word in 20 names: the planner's choice
+            "/api/v1/products/?page=500",
+        ]
+    )
     text = report(results, scale, checkout, explain_text, started)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text + "\n")

@@ -50,7 +50,16 @@ class LowStockFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
-    list_display = ("name", "sku", "category", "pet_type", "price", "stock", "is_active", "updated_at")
+    list_display = (
+        "name",
+        "sku",
+        "category",
+        "pet_type",
+        "price",
+        "stock",
+        "is_active",
+        "updated_at",
+    )
     list_display_links = ("name",)
     list_editable = ("price", "stock")
     list_filter = ("category", "pet_type", "is_active", LowStockFilter)
@@ -152,7 +161,9 @@ class _ReferenceDataAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         self.delete_one(obj)
 
     def delete_queryset(self, request, queryset):
-        run_for_each(request, queryset.order_by("pk"), self.delete_one, done="deleted", noun=self.noun)
+        run_for_each(
+            request, queryset.order_by("pk"), self.delete_one, done="deleted", noun=self.noun
+        )
         self.log_bulk_deletions(request)
 
 

@@ -25,6 +25,8 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "catalog:version"
+
+
 def catalog_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:

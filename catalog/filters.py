@@ -87,7 +87,10 @@ class StorefrontProductFilter(ProductFilter):
         method="filter_in_stock_only", label="In stock only", widget=forms.CheckboxInput
     )
     ordering = django_filters.ChoiceFilter(
-        choices=list(SORT_LABELS.items()), method="filter_ordering", label="Sort by", empty_label=None
+        choices=list(SORT_LABELS.items()),
+        method="filter_ordering",
+        label="Sort by",
+        empty_label=None,
     )
 
     def filter_in_stock_only(self, queryset, name, value):

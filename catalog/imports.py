@@ -16,8 +16,19 @@ from catalog.services import product_create, product_update
 from petshop.core.exceptions import DomainError
 
 COLUMNS = [
-    "sku", "name", "price", "category", "pet_type", "brand", "stock", "description",
-    "weight_kg", "image_url", "is_active", "internal_cost", "supplier_info",
+    "sku",
+    "name",
+    "price",
+    "category",
+    "pet_type",
+    "brand",
+    "stock",
+    "description",
+    "weight_kg",
+    "image_url",
+    "is_active",
+    "internal_cost",
+    "supplier_info",
 ]
 REQUIRED_TO_CREATE = ["name", "price", "category", "pet_type"]
 DECIMALS = {"price", "weight_kg", "internal_cost"}

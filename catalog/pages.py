@@ -59,9 +59,7 @@ def product_featured(*, limit: int = 8) -> list[dict]:
     return cached(
         "store:featured",
         (limit,),
-        lambda: _cards(
-            Product.objects.active().in_stock().order_by("-created_at", "-id")[:limit]
-        ),
+        lambda: _cards(Product.objects.active().in_stock().order_by("-created_at", "-id")[:limit]),
     )
 
 

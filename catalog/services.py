@@ -148,9 +148,7 @@ def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
         raise InvalidInput("Unknown product.", field="product_id", product_ids=unknown)
     unavailable = [pid for pid in ids if not products[pid].is_active]
     if unavailable:
-        raise ProductUnavailable(
-            "Some products are no longer available.", product_ids=unavailable
-        )
+        raise ProductUnavailable("Some products are no longer available.", product_ids=unavailable)
     short = [
         {"product_id": pid, "requested": quantities[pid], "available": products[pid].stock}
         for pid in ids
@@ -176,7 +174,12 @@ def _stock_shift(deltas: dict[int, int], *, locked: bool = False) -> None:
     # Lock in primary-key order first, as stock_reserve does: two releases (or a release
     # and a checkout) over the same products then cannot lock them in opposite orders.
     if not locked:
-        list(Product.objects.select_for_update().filter(pk__in=deltas).order_by("pk").values_list("pk"))
+        list(
+            Product.objects.select_for_update()
+            .filter(pk__in=deltas)
+            .order_by("pk")
+            .values_list("pk")
+        )
     Product.objects.filter(pk__in=deltas).update(
         stock=Case(*(When(pk=pid, then=F("stock") + d) for pid, d in deltas.items()))
     )

@@ -32,5 +32,7 @@ def product_detail(request, pk: int, slug: str):
     if slug != data["product"]["slug"]:
         return redirect("catalog:product", pk=pk, slug=data["product"]["slug"], permanent=True)
     quantity = request.GET.get("quantity", "1")
-    form = AddToCartForm(initial={"product_id": pk, "quantity": quantity}, stock=data["product"]["stock"])
+    form = AddToCartForm(
+        initial={"product_id": pk, "quantity": quantity}, stock=data["product"]["stock"]
+    )
     return render(request, "catalog/product_detail.html", {**data, "form": form})

@@ -55,7 +55,11 @@ def _username(request, response) -> str:
     user = request.__dict__.get("user")
     if user is None:
         return ""
-    if isinstance(user, SimpleLazyObject) and user._wrapped is empty and response.status_code >= 500:
+    if (
+        isinstance(user, SimpleLazyObject)
+        and user._wrapped is empty
+        and response.status_code >= 500
+    ):
         return ""
     try:
         return user.get_username() if user.is_authenticated else ""
@@ -86,7 +90,10 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable: %s", exc)
         if request.path.startswith("/api/") or request.path.startswith("/healthz"):
             response = JsonResponse(
-                {"detail": "The service is temporarily unavailable.", "code": "service_unavailable"},
+                {
+                    "detail": "The service is temporarily unavailable.",
+                    "code": "service_unavailable",
+                },
                 status=503,
             )
         else:
@@ -96,7 +103,9 @@ class DatabaseUnavailableMiddleware:
                 page = render_to_string("503.html", {})
             except Exception:  # the page must come out whatever the template does
                 logger.exception("the 503 page failed to render")
-                page = "<!doctype html><title>Back soon</title><h1>The shop is back in a moment.</h1>"
+                page = (
+                    "<!doctype html><title>Back soon</title><h1>The shop is back in a moment.</h1>"
+                )
             response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = "5"
         return response

@@ -1,4 +1,5 @@
 import sys
+
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 

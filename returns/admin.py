@@ -54,13 +54,29 @@ class RejectForm(forms.Form):
 
 @admin.register(Return)
 class ReturnAdmin(ServiceModelAdmin):
-    list_display = ("id", "order_link", "customer", "status", "refund", "created_at", "processed_at")
+    list_display = (
+        "id",
+        "order_link",
+        "customer",
+        "status",
+        "refund",
+        "created_at",
+        "processed_at",
+    )
     list_filter = ("status", "created_at")
     search_fields = ("=id", "order__number", "order__user__username", "order__user__email")
     list_select_related = ("order__user",)
     date_hierarchy = "created_at"
     inlines = [ReturnLineInline]
-    fields = ("order", "status", "refund", "admin_notes", "created_at", "updated_at", "processed_at")
+    fields = (
+        "order",
+        "status",
+        "refund",
+        "admin_notes",
+        "created_at",
+        "updated_at",
+        "processed_at",
+    )
     readonly_fields = ("order", "status", "refund", "created_at", "updated_at", "processed_at")
     actions = ["approve", "reject", "process"]
     change_actions = (
@@ -75,7 +91,12 @@ class ReturnAdmin(ServiceModelAdmin):
             F("lines__quantity") * F("lines__order_line__unit_price"),
             output_field=DecimalField(max_digits=12, decimal_places=2),
         )
-        return super().get_queryset(request).select_related("order__user").annotate(_refund=Sum(refund))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("order__user")
+            .annotate(_refund=Sum(refund))
+        )
 
     @admin.display(description="order", ordering="order__number")
     def order_link(self, obj):
@@ -112,7 +133,9 @@ class ReturnAdmin(ServiceModelAdmin):
         run_for_each(
             request,
             queryset.select_related("order").order_by("pk"),
-            lambda ret: return_set_status(return_request=ret, status=status, admin_notes=admin_notes),
+            lambda ret: return_set_status(
+                return_request=ret, status=status, admin_notes=admin_notes
+            ),
             done=done,
             noun=("return", "returns"),
             describe=describe,
@@ -138,7 +161,11 @@ class ReturnAdmin(ServiceModelAdmin):
             form = RejectForm(request.POST)
             if form.is_valid():
                 self._move(
-                    request, queryset, ReturnStatus.REJECTED, "rejected", form.cleaned_data["admin_notes"]
+                    request,
+                    queryset,
+                    ReturnStatus.REJECTED,
+                    "rejected",
+                    form.cleaned_data["admin_notes"],
                 )
                 return None
         else:

@@ -26,7 +26,12 @@ class ReturnRequestForm(forms.Form):
                 disabled=most == 0,
             )
             self.rows.append(
-                {"line": line, "returnable": most, "quantity": self[qty_name], "reason": self[reason_name]}
+                {
+                    "line": line,
+                    "returnable": most,
+                    "quantity": self[qty_name],
+                    "reason": self[reason_name],
+                }
             )
 
     def clean(self):

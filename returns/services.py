@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.services import stock_release
+from petshop.core.exceptions import NotFound
 from returns.exceptions import (
     InvalidInput,
     InvalidTransition,
@@ -12,7 +13,6 @@ from returns.exceptions import (
     ReturnQuantityExceeded,
     ReturnWindowClosed,
 )
-from petshop.core.exceptions import NotFound
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
 from returns.selectors import claimed_quantities
 from sales.models import Order, OrderStatus
@@ -28,7 +28,9 @@ def _check_returnable(order: Order) -> None:
         )
 
 
-def _build_lines(order: Order, items: list[dict], exclude: Return | None = None) -> list[ReturnLine]:
+def _build_lines(
+    order: Order, items: list[dict], exclude: Return | None = None
+) -> list[ReturnLine]:
     """Check `items` ([{product_id, quantity, reason}]) against the order and against
     what its other non-rejected returns already claim; build the unsaved lines."""
     if not 1 <= len(items) <= MAX_RETURN_ITEMS:
@@ -54,7 +56,11 @@ def _build_lines(order: Order, items: list[dict], exclude: Return | None = None)
             if item["quantity"] < 1:
                 raise InvalidInput("Quantity must be at least 1.", field="quantity")
             exceeded.append(
-                {"product_id": line.product_id, "requested": item["quantity"], "returnable": returnable}
+                {
+                    "product_id": line.product_id,
+                    "requested": item["quantity"],
+                    "returnable": returnable,
+                }
             )
         lines.append(ReturnLine(order_line=line, quantity=item["quantity"], reason=reason))
     if exceeded:
@@ -107,7 +113,9 @@ def return_update(
 
 
 @transaction.atomic
-def return_set_status(*, return_request: Return, status: str, admin_notes: str | None = None) -> Return:
+def return_set_status(
+    *, return_request: Return, status: str, admin_notes: str | None = None
+) -> Return:
     """Approve, reject or process. Processing puts the quantities back into stock and
     credits the refund against the order's invoice."""
     ret = _lock(return_request)
@@ -130,7 +138,11 @@ def return_set_status(*, return_request: Return, status: str, admin_notes: str |
 def return_delete(*, return_request: Return, by) -> None:
     """The owner withdraws a requested return; staff may also delete a rejected one."""
     ret = _lock(return_request)
-    allowed = {ReturnStatus.REQUESTED, ReturnStatus.REJECTED} if by.is_shop_admin else {ReturnStatus.REQUESTED}
+    allowed = (
+        {ReturnStatus.REQUESTED, ReturnStatus.REJECTED}
+        if by.is_shop_admin
+        else {ReturnStatus.REQUESTED}
+    )
     if ret.status not in allowed:
         raise InvalidTransition(
             f"A return that is {ret.status} can no longer be withdrawn.", from_status=ret.status

@@ -37,7 +37,9 @@ def return_create(request, number: str):
                 return redirect("returns:detail", pk=ret.pk)
         else:
             status = 400
-    return render(request, "returns/return_form.html", {"order": order, "form": form}, status=status)
+    return render(
+        request, "returns/return_form.html", {"order": order, "form": form}, status=status
+    )
 
 
 @login_required
@@ -60,7 +62,9 @@ def return_detail(request, pk: int):
 @login_required
 @post_or_back_to("returns:detail")
 def return_withdraw(request, pk: int):
-    ret = get_object_or_404(Return.objects.filter(order__user=request.user).select_related("order"), pk=pk)
+    ret = get_object_or_404(
+        Return.objects.filter(order__user=request.user).select_related("order"), pk=pk
+    )
     try:
         return_delete(return_request=ret, by=request.user)
     except DomainError as exc:

@@ -48,7 +48,12 @@ class CheckoutForm(forms.Form):
     def shipping_address(self) -> str:
         data = self.cleaned_data
         return "\n".join(
-            [data["full_name"], data["street"], f"{data['postal_code']} {data['city']}", data["country"]]
+            [
+                data["full_name"],
+                data["street"],
+                f"{data['postal_code']} {data['city']}",
+                data["country"],
+            ]
         )
 
 

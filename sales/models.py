@@ -20,7 +20,11 @@ class Cart(models.Model):
     """One cart per user; an anonymous visitor's cart is keyed by the session."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="cart"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cart",
     )
     session_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -107,15 +111,17 @@ class OrderQuerySet(models.QuerySet):
         return self if user.is_shop_admin else self.filter(user=user)
 
     def with_details(self):
-        return self.select_related("user").prefetch_related(
-            "lines", "history__by", "invoices"
-        )
+        return self.select_related("user").prefetch_related("lines", "history__by", "invoices")
 
 
 class Order(models.Model):
     number = models.CharField(max_length=20, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_address = models.TextField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -198,7 +204,9 @@ class OrderLine(models.Model):
                 condition=Q(quantity__gte=1) & Q(quantity__lte=MAX_LINE_QUANTITY),
                 name="order_line_quantity_range",
             ),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_line_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="order_line_price_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -239,6 +247,9 @@ class CheckoutKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="checkout_key_unique_per_user")
         ]
+
+    def __str__(self):
+        return self.key
 
 
 # --- Invoices -------------------------------------------------------------------------
@@ -281,11 +292,16 @@ class InvoiceSequence(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class Invoice(models.Model):
     number = models.CharField(max_length=20, unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices")
-    status = models.CharField(max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.PENDING)
+    status = models.CharField(
+        max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.PENDING
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     issued_at = models.DateTimeField(default=timezone.now)

@@ -33,7 +33,10 @@ def sales_by_day(*, days: int = 30, today: date | None = None) -> list[DaySales]
     the order count includes every order placed that day."""
     today = today or timezone.localdate()
     first_day = today - timedelta(days=days - 1)
-    window = {"created_at__gte": _start_of(first_day), "created_at__lt": _start_of(today + timedelta(days=1))}
+    window = {
+        "created_at__gte": _start_of(first_day),
+        "created_at__lt": _start_of(today + timedelta(days=1)),
+    }
     rows = (
         Order.objects.filter(**window)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
@@ -50,7 +53,9 @@ def sales_by_day(*, days: int = 30, today: date | None = None) -> list[DaySales]
         day = first_day + timedelta(days=offset)
         row = by_day.get(day, {})
         series.append(
-            DaySales(day=day, orders=row.get("orders", 0), revenue=row.get("revenue") or Decimal("0.00"))
+            DaySales(
+                day=day, orders=row.get("orders", 0), revenue=row.get("revenue") or Decimal("0.00")
+            )
         )
     return series
 

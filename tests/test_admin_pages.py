@@ -4,7 +4,6 @@ a visitor) never gets its content, only the admin login.
 The URL list is generated from the admin registry, so a model registered later is
 covered without touching this file."""
 
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -44,7 +43,9 @@ def shop(db):
     request_return(order=delivered)
     order_in_status(OrderStatus.CANCELLED, user=customer)
     place_order(user=customer)
-    cart_add(cart=cart_for_user(user=customer), product_id=delivered.lines.get().product_id, quantity=1)
+    cart_add(
+        cart=cart_for_user(user=customer), product_id=delivered.lines.get().product_id, quantity=1
+    )
     from sales.models import CheckoutKey
 
     CheckoutKey.objects.create(user=customer, key="k-1", fingerprint="f", order=delivered)
@@ -99,7 +100,9 @@ def staff(db):
     return client
 
 
-@pytest.mark.parametrize(("model", "model_admin"), REGISTRY, ids=[m._meta.label for m, _ in REGISTRY])
+@pytest.mark.parametrize(
+    ("model", "model_admin"), REGISTRY, ids=[m._meta.label for m, _ in REGISTRY]
+)
 def test_every_admin_page_of_every_model_loads_for_staff(shop, staff, model, model_admin):
     request = RequestFactory().get("/")
     request.user = AdminFactory()

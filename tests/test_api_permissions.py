@@ -54,7 +54,7 @@ class World:
 
     @cached_property
     def cart(self):
-        self.cart_product
+        _ = self.cart_product  # the cart holds it
         return cart_for_user(user=self.owner)
 
     @cached_property
@@ -82,7 +82,9 @@ class World:
 
     @cached_property
     def delivered_order(self):
-        return order_in_status(OrderStatus.DELIVERED, user=self.owner, products=[self.delivered_product], quantity=2)
+        return order_in_status(
+            OrderStatus.DELIVERED, user=self.owner, products=[self.delivered_product], quantity=2
+        )
 
     @cached_property
     def delivered_product(self):
@@ -129,9 +131,14 @@ def test_permission_matrix(endpoint, role):
 def test_the_table_covers_every_api_row():
     # API.md: A1–A5, U1–U8, C1–C11, K1–K8, O1–O7, I1–I6, R1–R6 and the three meta rows.
     expected = (
-        [f"A{i}" for i in range(1, 6)] + [f"U{i}" for i in range(1, 9)] + [f"C{i}" for i in range(1, 12)]
-        + [f"K{i}" for i in range(1, 9)] + [f"O{i}" for i in range(1, 8)] + [f"I{i}" for i in range(1, 7)]
-        + [f"R{i}" for i in range(1, 7)] + ["M1", "M2", "M3"]
+        [f"A{i}" for i in range(1, 6)]
+        + [f"U{i}" for i in range(1, 9)]
+        + [f"C{i}" for i in range(1, 12)]
+        + [f"K{i}" for i in range(1, 9)]
+        + [f"O{i}" for i in range(1, 8)]
+        + [f"I{i}" for i in range(1, 7)]
+        + [f"R{i}" for i in range(1, 7)]
+        + ["M1", "M2", "M3"]
     )
     assert sorted({e.ref for e in ENDPOINTS}) == sorted(expected)
 
@@ -150,6 +157,8 @@ def test_an_admin_whose_role_is_removed_loses_admin_access_at_once():
     world = World()
     client = _client(world.admin)
     assert client.get("/api/v1/carts/").status_code == 200
-    type(world.admin).objects.filter(pk=world.admin.pk).update(is_staff=False, is_superuser=False, is_customer=True)
+    type(world.admin).objects.filter(pk=world.admin.pk).update(
+        is_staff=False, is_superuser=False, is_customer=True
+    )
     assert client.get("/api/v1/carts/").status_code == 403
     assert client.get(f"/api/v1/orders/{world.order.pk}/").status_code == 404

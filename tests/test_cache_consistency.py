@@ -98,7 +98,9 @@ def test_a_write_that_skips_the_services_is_served_stale(stocked):
 # --- API writes -------------------------------------------------------------------------
 
 
-def test_api_product_update_is_seen_everywhere(stocked, admin_client_api, django_capture_on_commit_callbacks):
+def test_api_product_update_is_seen_everywhere(
+    stocked, admin_client_api, django_capture_on_commit_callbacks
+):
     seen(stocked.pk)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_api.patch(
@@ -108,19 +110,29 @@ def test_api_product_update_is_seen_everywhere(stocked, admin_client_api, django
     assert seen(stocked.pk) == everywhere((Decimal("12.50"), 7))
 
 
-def test_api_product_create_is_seen_everywhere(stocked, admin_client_api, django_capture_on_commit_callbacks):
+def test_api_product_create_is_seen_everywhere(
+    stocked, admin_client_api, django_capture_on_commit_callbacks
+):
     seen(stocked.pk)  # the lists are cached without the new product
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_api.post(
             "/api/v1/products/",
-            {"name": "Fresh Kibble", "price": "4.20", "category": "food", "pet_type": "dog", "stock": 3},
+            {
+                "name": "Fresh Kibble",
+                "price": "4.20",
+                "category": "food",
+                "pet_type": "dog",
+                "stock": 3,
+            },
             format="json",
         )
     assert response.status_code == 201, response.content
     assert seen(response.json()["id"]) == everywhere((Decimal("4.20"), 3))
 
 
-def test_api_product_delete_is_seen_everywhere(stocked, admin_client_api, django_capture_on_commit_callbacks):
+def test_api_product_delete_is_seen_everywhere(
+    stocked, admin_client_api, django_capture_on_commit_callbacks
+):
     assert seen(stocked.pk) == everywhere((Decimal("10.00"), 20))
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_api.delete(f"/api/v1/products/{stocked.pk}/")
@@ -131,7 +143,9 @@ def test_api_product_delete_is_seen_everywhere(stocked, admin_client_api, django
 # --- Storefront checkout ----------------------------------------------------------------
 
 
-def test_storefront_checkout_stock_is_seen_everywhere(stocked, customer, client, django_capture_on_commit_callbacks):
+def test_storefront_checkout_stock_is_seen_everywhere(
+    stocked, customer, client, django_capture_on_commit_callbacks
+):
     client.force_login(customer)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("sales:cart_add"), {"product_id": stocked.pk, "quantity": 3})
@@ -182,7 +196,9 @@ def test_admin_list_edit_of_price_and_stock_is_seen_everywhere(
 # --- import_products --------------------------------------------------------------------
 
 
-def test_import_products_update_is_seen_everywhere(stocked, tmp_path, django_capture_on_commit_callbacks):
+def test_import_products_update_is_seen_everywhere(
+    stocked, tmp_path, django_capture_on_commit_callbacks
+):
     seen(stocked.pk)
     csv = tmp_path / "products.csv"
     csv.write_text(f"sku,price,stock\n{stocked.sku},13.00,4\n")
@@ -197,12 +213,16 @@ def test_import_products_update_is_seen_everywhere(stocked, tmp_path, django_cap
 def _place(user, product, quantity, capture):
     with capture(execute=True):
         order, _ = order_place(
-            user=user, shipping_address=ADDRESS, items=[{"product_id": product.pk, "quantity": quantity}]
+            user=user,
+            shipping_address=ADDRESS,
+            items=[{"product_id": product.pk, "quantity": quantity}],
         )
     return order
 
 
-def test_order_cancel_restock_is_seen_everywhere(stocked, customer, customer_client, django_capture_on_commit_callbacks):
+def test_order_cancel_restock_is_seen_everywhere(
+    stocked, customer, customer_client, django_capture_on_commit_callbacks
+):
     order = _place(customer, stocked, 4, django_capture_on_commit_callbacks)
     assert seen(stocked.pk) == everywhere((Decimal("10.00"), 16))
     with django_capture_on_commit_callbacks(execute=True):
@@ -212,22 +232,33 @@ def test_order_cancel_restock_is_seen_everywhere(stocked, customer, customer_cli
 
 
 def test_return_process_restock_is_seen_everywhere(
-    stocked, customer, admin_user, customer_client, admin_client_api, django_capture_on_commit_callbacks
+    stocked,
+    customer,
+    admin_user,
+    customer_client,
+    admin_client_api,
+    django_capture_on_commit_callbacks,
 ):
     order = _place(customer, stocked, 5, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         order_set_status(order=order, status=OrderStatus.DELIVERED, by=admin_user)
         response = customer_client.post(
             "/api/v1/returns/",
-            {"order_id": order.pk, "items": [{"product_id": stocked.pk, "quantity": 2, "reason": "Too big"}]},
+            {
+                "order_id": order.pk,
+                "items": [{"product_id": stocked.pk, "quantity": 2, "reason": "Too big"}],
+            },
             format="json",
         )
     assert response.status_code == 201, response.content
     ret = Return.objects.get(pk=response.json()["id"])
     with django_capture_on_commit_callbacks(execute=True):
-        assert admin_client_api.patch(
-            f"/api/v1/returns/{ret.pk}/status/", {"status": "approved"}, format="json"
-        ).status_code == 200
+        assert (
+            admin_client_api.patch(
+                f"/api/v1/returns/{ret.pk}/status/", {"status": "approved"}, format="json"
+            ).status_code
+            == 200
+        )
     assert seen(stocked.pk) == everywhere((Decimal("10.00"), 15))
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_api.patch(

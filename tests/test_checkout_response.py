@@ -30,11 +30,21 @@ def test_checkout_answer_is_what_a_fresh_read_gives(customer_client, from_cart):
 
 def test_checkout_does_not_read_the_new_order_back(customer_client):
     product = ProductFactory(stock=10)
-    body = {"shipping_address": "1 Fresh Lane, Readville", "items": [{"product_id": product.pk, "quantity": 1}]}
+    body = {
+        "shipping_address": "1 Fresh Lane, Readville",
+        "items": [{"product_id": product.pk, "quantity": 1}],
+    }
     with CaptureQueriesContext(connection) as ctx:
         assert customer_client.post("/api/v1/orders/", body, format="json").status_code == 201
-    reads_after_commit = [
-        q["sql"] for q in ctx.captured_queries[[q["sql"] for q in ctx.captured_queries].index("COMMIT") + 1 :]
-    ] if any(q["sql"] == "COMMIT" for q in ctx.captured_queries) else []
+    reads_after_commit = (
+        [
+            q["sql"]
+            for q in ctx.captured_queries[
+                [q["sql"] for q in ctx.captured_queries].index("COMMIT") + 1 :
+            ]
+        ]
+        if any(q["sql"] == "COMMIT" for q in ctx.captured_queries)
+        else []
+    )
     assert not [sql for sql in reads_after_commit if "sales_order" in sql]
     assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "sales_orderline"')]

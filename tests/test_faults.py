@@ -59,7 +59,9 @@ def test_api_answers_json_503_for_anonymous_and_token_users(customer, database_d
     database_down()
 
     assert_json_503(anonymous.get("/api/v1/products/?search=nothing-cached"))
-    assert_json_503(anonymous.post("/api/v1/auth/login/", {"username": "a", "password": "b"}, format="json"))
+    assert_json_503(
+        anonymous.post("/api/v1/auth/login/", {"username": "a", "password": "b"}, format="json")
+    )
     assert_json_503(token_client.get("/api/v1/orders/"))
     assert_json_503(token_client.get("/api/v1/auth/me/"))
 
@@ -88,7 +90,9 @@ def test_the_503_page_renders_without_a_query(rf, django_assert_num_queries):
     from petshop.middleware import DatabaseUnavailableMiddleware
 
     with django_assert_num_queries(0):
-        response = DatabaseUnavailableMiddleware.unavailable(rf.get("/products/"), OperationalError("x"))
+        response = DatabaseUnavailableMiddleware.unavailable(
+            rf.get("/products/"), OperationalError("x")
+        )
 
     assert_page_503(response)
 
@@ -117,7 +121,6 @@ def test_other_errors_stay_500(rf):
         response = server_error(rf.get("/api/v1/orders/"))
 
     assert response.status_code == 500
-
 
 
 def _dead_port() -> int:
@@ -161,7 +164,11 @@ def test_production_cache_settings_fail_fast():
     script = "import json; from django.conf import settings; print(json.dumps(settings.CACHES['default']))"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True, timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     cache = json.loads(result.stdout.strip().splitlines()[-1])
@@ -183,13 +190,20 @@ def test_with_redis_down_the_shop_answers_from_the_database(redis_down, client, 
     detail = client.get(f"/api/v1/products/{product.pk}/")
     page = client.get("/products/")
     login = client.post(
-        "/api/v1/auth/login/", {"username": customer.username, "password": "correct-horse-battery-staple"},
+        "/api/v1/auth/login/",
+        {"username": customer.username, "password": "correct-horse-battery-staple"},
         content_type="application/json",
     )
-    me = client.get("/api/v1/auth/me/", HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(customer)}")
+    me = client.get(
+        "/api/v1/auth/me/", HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(customer)}"
+    )
     elapsed = time.monotonic() - started
 
-    assert health.status_code == 200 and health.json()["cache"] == "down" and health.json()["database"] == "ok"
+    assert (
+        health.status_code == 200
+        and health.json()["cache"] == "down"
+        and health.json()["database"] == "ok"
+    )
     assert products.status_code == 200 and products.json()["count"] == 1
     assert detail.status_code == 200 and detail.json()["sku"] == product.sku
     assert page.status_code == 200 and product.name.encode() in page.content

@@ -13,7 +13,9 @@ def openapi():
 def list_operations(openapi):
     for path, operations in openapi["paths"].items():
         for method, operation in operations.items():
-            if any(p["in"] == "query" and p["name"] == "page" for p in operation.get("parameters", [])):
+            if any(
+                p["in"] == "query" and p["name"] == "page" for p in operation.get("parameters", [])
+            ):
                 yield method, path, operation
 
 
@@ -25,7 +27,9 @@ def test_every_paginated_list_documents_the_404_of_a_bad_page(openapi):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/v1/products/", "/api/v1/categories/", "/api/v1/pet-types/", "/api/v1/orders/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/products/", "/api/v1/categories/", "/api/v1/pet-types/", "/api/v1/orders/"]
+)
 @pytest.mark.parametrize("page", ["0", "abc", "999"])
 def test_a_bad_page_is_a_json_404(customer_client, path, page):
     response = customer_client.get(path, {"page": page})
@@ -45,7 +49,10 @@ def test_order_history_documents_the_blank_from_status_of_creation(openapi):
 def test_order_history_of_a_new_order_starts_blank(customer_client, product):
     response = customer_client.post(
         "/api/v1/orders/",
-        {"shipping_address": "1 Fuzz Road, Testville", "items": [{"product_id": product.pk, "quantity": 1}]},
+        {
+            "shipping_address": "1 Fuzz Road, Testville",
+            "items": [{"product_id": product.pk, "quantity": 1}],
+        },
         format="json",
     )
 
@@ -54,7 +61,9 @@ def test_order_history_of_a_new_order_starts_blank(customer_client, product):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/v1/cart/", "/api/v1/cart/items/", "/api/v1/orders/", "/api/v1/auth/me/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/cart/", "/api/v1/cart/items/", "/api/v1/orders/", "/api/v1/auth/me/"]
+)
 def test_options_answers_instead_of_crashing(customer_client, path):
     response = customer_client.options(path)
 
@@ -103,7 +112,10 @@ def test_deciding_a_return_withdrawn_meanwhile_is_not_found(customer):
     from sales.tests.factories import order_in_status
 
     order = order_in_status(OrderStatus.DELIVERED, user=customer)
-    ret = return_request(order=order, items=[{"product_id": order.lines.get().product_id, "quantity": 1, "reason": "x"}])
+    ret = return_request(
+        order=order,
+        items=[{"product_id": order.lines.get().product_id, "quantity": 1, "reason": "x"}],
+    )
     Return.objects.filter(pk=ret.pk).delete()
 
     with pytest.raises(NotFound):
@@ -151,15 +163,36 @@ def test_nul_byte_in_a_product_slug_field_is_a_400(admin_client_api):
 @pytest.mark.parametrize(
     "path",
     [
-        "/api/v1/products/", "/api/v1/categories/", "/api/v1/orders/", "/api/v1/invoices/",
-        "/api/v1/returns/", "/api/v1/users/", "/api/v1/carts/",
+        "/api/v1/products/",
+        "/api/v1/categories/",
+        "/api/v1/orders/",
+        "/api/v1/invoices/",
+        "/api/v1/returns/",
+        "/api/v1/users/",
+        "/api/v1/carts/",
     ],
 )
 def test_nul_bytes_in_api_query_parameters_are_never_a_500(admin_client_api, path):
-    params = {name: NUL for name in (
-        "category", "pet_type", "brand", "search", "ordering", "min_price", "in_stock", "is_active",
-        "status", "user", "order", "role", "overdue", "created_after", "page_size",
-    )}
+    params = {
+        name: NUL
+        for name in (
+            "category",
+            "pet_type",
+            "brand",
+            "search",
+            "ordering",
+            "min_price",
+            "in_stock",
+            "is_active",
+            "status",
+            "user",
+            "order",
+            "role",
+            "overdue",
+            "created_after",
+            "page_size",
+        )
+    }
 
     response = admin_client_api.get(path, params)
 
@@ -169,7 +202,19 @@ def test_nul_bytes_in_api_query_parameters_are_never_a_500(admin_client_api, pat
 @pytest.mark.django_db
 def test_nul_bytes_in_storefront_query_parameters_are_never_a_500(client, customer):
     client.force_login(customer)
-    params = {name: NUL for name in ("category", "pet_type", "search", "min_price", "max_price", "ordering", "in_stock", "sort")}
+    params = {
+        name: NUL
+        for name in (
+            "category",
+            "pet_type",
+            "search",
+            "min_price",
+            "max_price",
+            "ordering",
+            "in_stock",
+            "sort",
+        )
+    }
 
     for path in ("/", "/products/", "/orders/", "/invoices/", "/returns/"):
         response = client.get(path, params)

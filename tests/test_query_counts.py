@@ -8,8 +8,8 @@ nothing was left out. The cache is off here (dummy backend) so the database path
 what is counted.
 """
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection
@@ -66,7 +66,10 @@ class Shop:
     def _return(self, order):
         return return_request(
             order=order,
-            items=[{"product_id": line.product_id, "quantity": 1, "reason": "Too big"} for line in order.lines.all()],
+            items=[
+                {"product_id": line.product_id, "quantity": 1, "reason": "Too big"}
+                for line in order.lines.all()
+            ],
         )
 
     def grow(self, n: int) -> None:
@@ -107,7 +110,11 @@ FACES = [
     # --- API lists (page_size large enough to hold every row) ---
     Face("API products", "anonymous", lambda s: "/api/v1/products/?page_size=100"),
     Face("API products (admin)", "admin", lambda s: "/api/v1/products/?page_size=100"),
-    Face("API products searched", "anonymous", lambda s: "/api/v1/products/?page_size=100&search=product"),
+    Face(
+        "API products searched",
+        "anonymous",
+        lambda s: "/api/v1/products/?page_size=100&search=product",
+    ),
     Face("API categories", "anonymous", lambda s: "/api/v1/categories/?page_size=100", grows=False),
     Face("API pet types", "anonymous", lambda s: "/api/v1/pet-types/?page_size=100", grows=False),
     Face("API users", "admin", lambda s: "/api/v1/users/?page_size=100"),
@@ -124,14 +131,24 @@ FACES = [
     Face("API cart (admin)", "admin", lambda s: f"/api/v1/carts/{s.customer.cart.pk}/"),
     Face("API order", "customer", lambda s: f"/api/v1/orders/{s.big_order.pk}/"),
     Face("API order (admin)", "admin", lambda s: f"/api/v1/orders/{s.big_order.pk}/"),
-    Face("API invoice", "customer", lambda s: f"/api/v1/invoices/{s.big_order.live_invoice.pk}/", grows=False),
+    Face(
+        "API invoice",
+        "customer",
+        lambda s: f"/api/v1/invoices/{s.big_order.live_invoice.pk}/",
+        grows=False,
+    ),
     Face("API return", "customer", lambda s: f"/api/v1/returns/{s.big_return.pk}/"),
     Face("API me", "customer", lambda s: "/api/v1/auth/me/", grows=False),
     # --- Storefront catalog ---
     Face("store home", "anonymous", lambda s: "/", grows=False),
     Face("store catalog", "anonymous", lambda s: "/products/"),
     Face("store catalog searched", "anonymous", lambda s: "/products/?search=product"),
-    Face("store product", "anonymous", lambda s: f"/products/{_product(s).pk}/{_product(s).slug}/", grows=False),
+    Face(
+        "store product",
+        "anonymous",
+        lambda s: f"/products/{_product(s).pk}/{_product(s).slug}/",
+        grows=False,
+    ),
     # --- Storefront account ---
     Face("store cart", "customer", lambda s: "/cart/"),
     Face("store checkout", "customer", lambda s: "/checkout/"),
@@ -151,7 +168,9 @@ def _client(face: Face, shop: Shop):
     if face.api:
         client = APIClient()
         if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+            client.credentials(
+                HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}"
+            )
         return client
     client = Client()
     if user is not None:

@@ -116,7 +116,11 @@ REGISTER = "/api/v1/auth/register/"
 @pytest.fixture
 def low_auth_rates(settings):
     rest = dict(settings.REST_FRAMEWORK)
-    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "login": "3/min", "register": "3/hour"}
+    rest["DEFAULT_THROTTLE_RATES"] = {
+        **rest["DEFAULT_THROTTLE_RATES"],
+        "login": "3/min",
+        "register": "3/hour",
+    }
     settings.REST_FRAMEWORK = rest
     return 3
 
@@ -133,19 +137,32 @@ def assert_throttled(response):
 @pytest.mark.django_db
 def test_login_is_throttled_per_address(low_auth_rates):
     for n in range(low_auth_rates):
-        assert post_from("10.0.0.1", LOGIN, {"username": f"nobody{n}", "password": "x"}).status_code == 401
+        assert (
+            post_from("10.0.0.1", LOGIN, {"username": f"nobody{n}", "password": "x"}).status_code
+            == 401
+        )
 
     assert_throttled(post_from("10.0.0.1", LOGIN, {"username": "nobody-else", "password": "x"}))
-    assert post_from("10.0.0.2", LOGIN, {"username": "nobody-else", "password": "x"}).status_code == 401
+    assert (
+        post_from("10.0.0.2", LOGIN, {"username": "nobody-else", "password": "x"}).status_code
+        == 401
+    )
 
 
 @pytest.mark.django_db
 def test_login_is_throttled_per_username(low_auth_rates, customer):
     for n in range(low_auth_rates):
-        assert post_from(f"10.0.1.{n}", LOGIN, {"username": customer.username, "password": "x"}).status_code == 401
+        assert (
+            post_from(
+                f"10.0.1.{n}", LOGIN, {"username": customer.username, "password": "x"}
+            ).status_code
+            == 401
+        )
 
     # Even the right password is refused until the window passes: no guessing by spreading.
-    assert_throttled(post_from("10.0.1.99", LOGIN, {"username": customer.username.upper(), "password": "x"}))
+    assert_throttled(
+        post_from("10.0.1.99", LOGIN, {"username": customer.username.upper(), "password": "x"})
+    )
 
 
 @pytest.mark.django_db
@@ -153,15 +170,29 @@ def test_forged_forwarded_for_does_not_escape_the_address_throttle(low_auth_rate
     """Without a trusted proxy in front (DJANGO_NUM_PROXIES=0), X-Forwarded-For is the
     client's own claim and must not pick the throttle bucket."""
     for n in range(low_auth_rates):
-        post_from("10.0.2.1", LOGIN, {"username": f"spray{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
+        post_from(
+            "10.0.2.1",
+            LOGIN,
+            {"username": f"spray{n}", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}",
+        )
 
     assert_throttled(
-        post_from("10.0.2.1", LOGIN, {"username": "spray-last", "password": "x"}, HTTP_X_FORWARDED_FOR="9.9.9.9")
+        post_from(
+            "10.0.2.1",
+            LOGIN,
+            {"username": "spray-last", "password": "x"},
+            HTTP_X_FORWARDED_FOR="9.9.9.9",
+        )
     )
 
 
 def _register_body(username: str) -> dict:
-    return {"username": username, "email": f"{username}@example.com", "password": "a-Long-enough-passphrase-1"}
+    return {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": "a-Long-enough-passphrase-1",
+    }
 
 
 @pytest.mark.django_db
@@ -183,12 +214,18 @@ def test_register_is_throttled_per_username(low_auth_rates):
 
 @pytest.mark.django_db
 def test_login_errors_do_not_reveal_which_usernames_exist(customer, django_user_model):
-    inactive = django_user_model.objects.create_user(username="gone", email="gone@example.com", password="pw-gone-1234")
+    inactive = django_user_model.objects.create_user(
+        username="gone", email="gone@example.com", password="pw-gone-1234"
+    )
     inactive.is_active = False
     inactive.save()
 
-    unknown = post_from("10.0.5.1", LOGIN, {"username": "no-such-user", "password": "wrong-password"})
-    wrong = post_from("10.0.5.2", LOGIN, {"username": customer.username, "password": "wrong-password"})
+    unknown = post_from(
+        "10.0.5.1", LOGIN, {"username": "no-such-user", "password": "wrong-password"}
+    )
+    wrong = post_from(
+        "10.0.5.2", LOGIN, {"username": customer.username, "password": "wrong-password"}
+    )
     deactivated = post_from("10.0.5.3", LOGIN, {"username": "gone", "password": "pw-gone-1234"})
 
     assert unknown.status_code == wrong.status_code == deactivated.status_code == 401
@@ -210,7 +247,9 @@ def test_storefront_login_errors_do_not_reveal_which_usernames_exist(client, cus
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/products/", "/cart/", "/account/login/", "/account/register/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/products/", "/cart/", "/account/login/", "/account/register/"]
+)
 def test_storefront_pages_send_the_security_headers(client, path):
     response = client.get(path)
 
@@ -235,7 +274,9 @@ def test_api_answers_send_the_security_headers(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/admin/", "/admin/sales/order/", "/admin/accounts/user/", "/admin/catalog/product/"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/sales/order/", "/admin/accounts/user/", "/admin/catalog/product/"]
+)
 def test_admin_is_closed_to_customers(client, customer, path):
     client.force_login(customer)
 
@@ -247,16 +288,24 @@ def test_admin_is_closed_to_customers(client, customer, path):
 
 @pytest.mark.django_db
 def test_customer_cannot_log_into_the_admin(client, customer, password):
-    response = client.post("/admin/login/?next=/admin/", {"username": customer.username, "password": password})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": customer.username, "password": password}
+    )
 
     assert response.status_code == 200  # the form again, with an error
     assert client.get("/admin/").status_code == 302
 
 
 @pytest.mark.django_db
-def test_admin_role_opens_the_admin_and_losing_it_closes_it_at_once(client, admin_user, django_user_model):
+def test_admin_role_opens_the_admin_and_losing_it_closes_it_at_once(
+    client, admin_user, django_user_model
+):
     django_user_model.objects.create_user(  # not the last admin, so the role can go
-        username="other-admin", email="oa@example.com", password="x", is_staff=True, is_superuser=True
+        username="other-admin",
+        email="oa@example.com",
+        password="x",
+        is_staff=True,
+        is_superuser=True,
     )
     client.force_login(admin_user)
     assert client.get("/admin/").status_code == 200
@@ -272,8 +321,12 @@ def test_storefront_login_is_throttled_and_shares_the_api_buckets(low_auth_rates
         post_from("10.0.6.1", LOGIN, {"username": f"nobody{n}", "password": "x"})
     url = reverse("accounts:login")
 
-    last_allowed = client.post(url, {"username": "nobody-x", "password": "x"}, REMOTE_ADDR="10.0.6.1")
-    refused = client.post(url, {"username": customer.username, "password": "x"}, REMOTE_ADDR="10.0.6.1")
+    last_allowed = client.post(
+        url, {"username": "nobody-x", "password": "x"}, REMOTE_ADDR="10.0.6.1"
+    )
+    refused = client.post(
+        url, {"username": customer.username, "password": "x"}, REMOTE_ADDR="10.0.6.1"
+    )
 
     assert last_allowed.status_code == 200  # the form again, with its error
     assert_throttled(refused)
@@ -284,9 +337,13 @@ def test_storefront_login_is_throttled_and_shares_the_api_buckets(low_auth_rates
 def test_storefront_login_is_throttled_per_username(low_auth_rates, client, customer, password):
     url = reverse("accounts:login")
     for n in range(low_auth_rates):
-        client.post(url, {"username": customer.username, "password": "wrong"}, REMOTE_ADDR=f"10.0.7.{n}")
+        client.post(
+            url, {"username": customer.username, "password": "wrong"}, REMOTE_ADDR=f"10.0.7.{n}"
+        )
 
-    refused = client.post(url, {"username": customer.username, "password": password}, REMOTE_ADDR="10.0.7.99")
+    refused = client.post(
+        url, {"username": customer.username, "password": password}, REMOTE_ADDR="10.0.7.99"
+    )
 
     assert_throttled(refused)
     assert "_auth_user_id" not in client.session
@@ -296,7 +353,9 @@ def test_storefront_login_is_throttled_per_username(low_auth_rates, client, cust
 def test_storefront_register_is_throttled_per_address(low_auth_rates, client):
     url = reverse("accounts:register")
     for n in range(low_auth_rates):
-        client.post(url, {"username": f"form{n}", "email": f"form{n}@example.com"}, REMOTE_ADDR="10.0.8.1")
+        client.post(
+            url, {"username": f"form{n}", "email": f"form{n}@example.com"}, REMOTE_ADDR="10.0.8.1"
+        )
 
     assert_throttled(client.post(url, {"username": "form-last"}, REMOTE_ADDR="10.0.8.1"))
 
@@ -305,7 +364,8 @@ def test_storefront_register_is_throttled_per_address(low_auth_rates, client):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_login_never_redirects_off_site(client, customer, password, target):
     response = client.post(
-        reverse("accounts:login") + f"?next={target}", {"username": customer.username, "password": password, "next": target}
+        reverse("accounts:login") + f"?next={target}",
+        {"username": customer.username, "password": password, "next": target},
     )
 
     assert response.status_code == 302

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
 from returns.services import return_request
 from sales.models import OrderStatus
@@ -28,7 +27,8 @@ def shop(customer):
     pending = order_in_status(OrderStatus.PENDING, user=customer, products=products[:1])
     delivered = order_in_status(OrderStatus.DELIVERED, user=customer, products=products, quantity=2)
     ret = return_request(
-        order=delivered, items=[{"product_id": products[0].pk, "quantity": 1, "reason": "Too small"}]
+        order=delivered,
+        items=[{"product_id": products[0].pk, "quantity": 1, "reason": "Too small"}],
     )
     cart_add(cart=cart_for_user(user=customer), product_id=products[1].pk, quantity=1)
     return {"pending": pending, "delivered": delivered, "return": ret, "products": products}
@@ -86,7 +86,11 @@ def test_another_customer_cannot_cancel_or_return_an_order(client, shop, other_c
 @pytest.mark.django_db
 def test_another_customers_lists_do_not_show_foreign_objects(client, shop, other_customer):
     client.force_login(other_customer)
-    numbers = [shop["pending"].number, shop["delivered"].number, shop["pending"].live_invoice.number]
+    numbers = [
+        shop["pending"].number,
+        shop["delivered"].number,
+        shop["pending"].live_invoice.number,
+    ]
 
     for name in ("sales:order_list", "sales:invoice_list", "returns:list"):
         page = client.get(reverse(name)).content.decode()
@@ -126,12 +130,18 @@ def test_another_customer_gets_404_on_every_api_detail(shop, other_customer, cus
             assert response.status_code == 404, (method, path)  # existence not revealed
     post = client.post(
         "/api/v1/returns/",
-        {"order_id": delivered.pk, "items": [{"product_id": shop["products"][1].pk, "quantity": 1, "reason": "x"}]},
+        {
+            "order_id": delivered.pk,
+            "items": [{"product_id": shop["products"][1].pk, "quantity": 1, "reason": "x"}],
+        },
         format="json",
     )
     assert post.status_code in (400, 404)
     pending.refresh_from_db()
-    assert pending.status == OrderStatus.PENDING and pending.shipping_address != "1 Thief Lane, Elsewhere"
+    assert (
+        pending.status == OrderStatus.PENDING
+        and pending.shipping_address != "1 Thief Lane, Elsewhere"
+    )
     assert delivered.returns.count() == 1
 
 
@@ -150,7 +160,13 @@ class PageParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.forms.append({"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "", "inputs": set()})
+            self.forms.append(
+                {
+                    "method": (attrs.get("method") or "get").lower(),
+                    "action": attrs.get("action") or "",
+                    "inputs": set(),
+                }
+            )
         elif tag == "input" and self.forms:
             self.forms[-1]["inputs"].add(attrs.get("name"))
         elif tag == "a" and attrs.get("href"):
@@ -204,8 +220,14 @@ def crawled(customer, shop):
     anonymous = crawl(Client(), ["/", reverse("accounts:login"), reverse("accounts:register")])
     logged_in = Client()
     logged_in.force_login(customer)
-    starts = ["/", reverse("sales:cart"), reverse("sales:checkout"), reverse("accounts:profile"),
-              reverse("accounts:password_change"), *owner_pages(shop)]
+    starts = [
+        "/",
+        reverse("sales:cart"),
+        reverse("sales:checkout"),
+        reverse("accounts:profile"),
+        reverse("accounts:password_change"),
+        *owner_pages(shop),
+    ]
     return {"anonymous": anonymous, "customer": crawl(logged_in, starts)}
 
 
@@ -223,16 +245,26 @@ def test_every_storefront_post_form_carries_a_csrf_token(crawled, shop):
     actions = {urljoin(path, form["action"]) for _, path, form in forms}
 
     # The crawl really reached the shop's forms (the test fails if it finds none).
-    expected = [reverse(name) for name in ("accounts:login", "accounts:register", "sales:cart_add", "sales:checkout")]
+    expected = [
+        reverse(name)
+        for name in ("accounts:login", "accounts:register", "sales:cart_add", "sales:checkout")
+    ]
     expected.append(reverse("sales:order_cancel", args=[shop["pending"].number]))
     assert [action for action in expected if action not in actions] == []
-    missing = [(who, path, form["action"]) for who, path, form in forms if "csrfmiddlewaretoken" not in form["inputs"]]
+    missing = [
+        (who, path, form["action"])
+        for who, path, form in forms
+        if "csrfmiddlewaretoken" not in form["inputs"]
+    ]
     assert missing == []
 
 
 @pytest.mark.django_db
 def test_every_storefront_post_without_a_csrf_token_is_refused(crawled, customer):
-    strict = {"anonymous": Client(enforce_csrf_checks=True), "customer": Client(enforce_csrf_checks=True)}
+    strict = {
+        "anonymous": Client(enforce_csrf_checks=True),
+        "customer": Client(enforce_csrf_checks=True),
+    }
     strict["customer"].force_login(customer)
     targets = {(who, urljoin(path, form["action"])) for who, path, form in post_forms(crawled)}
 

@@ -20,11 +20,22 @@ PASSWORD_MAX = 128  # what a person types; keeps hashing cost bounded on hostile
 class UserSerializer(serializers.ModelSerializer):
     """The user object of API.md: the only shape a user is ever rendered in."""
 
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), read_only=True)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), read_only=True
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "phone", "roles", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "roles",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 
@@ -72,7 +83,10 @@ class RegisterSerializer(ProfileFieldsMixin):
     username = _username_field()
     email = _email_field()
     password = serializers.CharField(
-        write_only=True, max_length=PASSWORD_MAX, trim_whitespace=False, style={"input_type": "password"}
+        write_only=True,
+        max_length=PASSWORD_MAX,
+        trim_whitespace=False,
+        style={"input_type": "password"},
     )
 
     def validate(self, attrs):
@@ -111,7 +125,10 @@ class LoginSerializer(serializers.Serializer):
 
     username = serializers.CharField(max_length=254)
     password = serializers.CharField(
-        write_only=True, max_length=PASSWORD_MAX, trim_whitespace=False, style={"input_type": "password"}
+        write_only=True,
+        max_length=PASSWORD_MAX,
+        trim_whitespace=False,
+        style={"input_type": "password"},
     )
 
 
@@ -137,10 +154,14 @@ class LogoutSerializer(serializers.Serializer):
         try:
             token = RefreshToken(value)
         except TokenError as exc:
-            raise serializers.ValidationError("The token is invalid, expired or already logged out.") from exc
+            raise serializers.ValidationError(
+                "The token is invalid, expired or already logged out."
+            ) from exc
         user = self.context["request"].user
         if str(token.payload.get("user_id")) != str(user.pk):
-            raise serializers.ValidationError("The token is invalid, expired or already logged out.")
+            raise serializers.ValidationError(
+                "The token is invalid, expired or already logged out."
+            )
         return token
 
 
@@ -149,7 +170,10 @@ class PasswordChangeSerializer(serializers.Serializer):
     setting another user's sends only `new_password`. The view says which (`needs_current`)."""
 
     current_password = serializers.CharField(
-        required=False, max_length=PASSWORD_MAX, trim_whitespace=False, style={"input_type": "password"}
+        required=False,
+        max_length=PASSWORD_MAX,
+        trim_whitespace=False,
+        style={"input_type": "password"},
     )
     new_password = serializers.CharField(
         max_length=PASSWORD_MAX, trim_whitespace=False, style={"input_type": "password"}

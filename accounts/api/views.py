@@ -125,7 +125,11 @@ class LoginView(PublicAuthView):
         refresh = RefreshToken.for_user(user)
         update_last_login(None, user)
         return Response(
-            {"access": str(refresh.access_token), "refresh": str(refresh), "user": UserSerializer(user).data}
+            {
+                "access": str(refresh.access_token),
+                "refresh": str(refresh),
+                "user": UserSerializer(user).data,
+            }
         )
 
 
@@ -169,19 +173,25 @@ ROLE_PARAMETER = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: UserSerializer(many=True), **error_responses(400, 401, 403, 404)}),
+    list=extend_schema(
+        responses={200: UserSerializer(many=True), **error_responses(400, 401, 403, 404)}
+    ),
     retrieve=extend_schema(responses={200: UserSerializer, **error_responses(401, 404)}),
     update=extend_schema(
-        request=UserUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 404)}
+        request=UserUpdateSerializer,
+        responses={200: UserSerializer, **error_responses(400, 401, 404)},
     ),
     partial_update=extend_schema(
-        request=UserUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 404)}
+        request=UserUpdateSerializer,
+        responses={200: UserSerializer, **error_responses(400, 401, 404)},
     ),
     destroy=extend_schema(responses={204: None, **error_responses(401, 404, 409)}),
     password=extend_schema(
         request=PasswordChangeSerializer, responses={204: None, **error_responses(400, 401, 404)}
     ),
-    roles=extend_schema(request=None, responses={200: RolesSerializer, **error_responses(401, 404)}),
+    roles=extend_schema(
+        request=None, responses={200: RolesSerializer, **error_responses(401, 404)}
+    ),
     roles_remove=extend_schema(
         request=None,
         parameters=[ROLE_PARAMETER],

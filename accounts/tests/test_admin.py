@@ -147,7 +147,11 @@ def test_adding_a_user_registers_them_with_the_chosen_roles(staff):
 
     user = User.objects.get(username="newstaff")
     assert response.status_code == 302
-    assert user.roles == ["admin"] and user.is_staff and user.check_password("a-long-unusual-passphrase")
+    assert (
+        user.roles == ["admin"]
+        and user.is_staff
+        and user.check_password("a-long-unusual-passphrase")
+    )
 
 
 def test_deactivate_action_refuses_the_last_admin(staff, admin_user):

@@ -15,7 +15,16 @@ LOGIN = "/api/v1/auth/login/"
 REFRESH = "/api/v1/auth/refresh/"
 LOGOUT = "/api/v1/auth/logout/"
 ME = "/api/v1/auth/me/"
-USER_FIELDS = {"id", "username", "email", "first_name", "last_name", "phone", "roles", "date_joined"}
+USER_FIELDS = {
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "roles",
+    "date_joined",
+}
 STRONG = "a-Long-and-unusual-passphrase-42"
 
 
@@ -41,7 +50,9 @@ def test_register_creates_a_customer_and_returns_the_user(api_client):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == USER_FIELDS
-    assert body["roles"] == ["customer"] and body["first_name"] == "Ann" and body["phone"] == "+331234"
+    assert (
+        body["roles"] == ["customer"] and body["first_name"] == "Ann" and body["phone"] == "+331234"
+    )
     user = User.objects.get(username="newbie")
     assert user.check_password(STRONG) and "password" not in body
 
@@ -49,11 +60,18 @@ def test_register_creates_a_customer_and_returns_the_user(api_client):
 def test_register_ignores_role_and_staff_fields(api_client):
     response = api_client.post(
         REGISTER,
-        registration(roles=["admin"], role="admin", is_staff=True, is_superuser=True, is_active=False),
+        registration(
+            roles=["admin"], role="admin", is_staff=True, is_superuser=True, is_active=False
+        ),
     )
     assert response.status_code == 201
     user = User.objects.get(username="newbie")
-    assert user.roles == ["customer"] and not user.is_staff and not user.is_superuser and user.is_active
+    assert (
+        user.roles == ["customer"]
+        and not user.is_staff
+        and not user.is_superuser
+        and user.is_active
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,16 @@ from accounts.tests.factories import AdminFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 USERS = "/api/v1/users/"
-USER_FIELDS = {"id", "username", "email", "first_name", "last_name", "phone", "roles", "date_joined"}
+USER_FIELDS = {
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "roles",
+    "date_joined",
+}
 NEW_PASSWORD = "another-Long-passphrase-77"
 
 
@@ -43,13 +52,17 @@ def test_admin_searches_users_by_username_email_and_names(admin_client_api):
     UserFactory(username="beta", email="zed@x.test")
     UserFactory(username="gamma", last_name="Zedson")
     UserFactory(username="delta")
-    names = {u["username"] for u in admin_client_api.get(USERS, {"search": "zed"}).json()["results"]}
+    names = {
+        u["username"] for u in admin_client_api.get(USERS, {"search": "zed"}).json()["results"]
+    }
     assert names == {"alpha", "beta", "gamma"}
 
 
 def test_admin_filters_users_by_active_flag(admin_client_api):
     UserFactory(username="gone", is_active=False)
-    names = [u["username"] for u in admin_client_api.get(USERS, {"is_active": "false"}).json()["results"]]
+    names = [
+        u["username"] for u in admin_client_api.get(USERS, {"is_active": "false"}).json()["results"]
+    ]
     assert names == ["gone"]
 
 
@@ -70,7 +83,9 @@ def test_customers_cannot_list_users(customer_client, api_client):
     assert api_client.get(USERS).status_code == 401
 
 
-def test_user_list_costs_the_same_queries_for_5_and_50_rows(admin_client_api, django_assert_num_queries):
+def test_user_list_costs_the_same_queries_for_5_and_50_rows(
+    admin_client_api, django_assert_num_queries
+):
     UserFactory.create_batch(60)
     with django_assert_num_queries(3):  # the caller, the count, the page
         small = admin_client_api.get(USERS, {"page_size": 5})
@@ -81,7 +96,12 @@ def test_user_list_costs_the_same_queries_for_5_and_50_rows(admin_client_api, dj
 
 @pytest.mark.parametrize(
     ("params", "status"),
-    [({"page": "abc"}, 404), ({"page": 999}, 404), ({"page_size": 10**9}, 200), ({"page_size": "x"}, 200)],
+    [
+        ({"page": "abc"}, 404),
+        ({"page": 999}, 404),
+        ({"page_size": 10**9}, 200),
+        ({"page_size": "x"}, 200),
+    ],
 )
 def test_malformed_paging_is_never_a_500(admin_client_api, params, status):
     response = admin_client_api.get(USERS, params)
@@ -112,7 +132,9 @@ def test_another_customer_is_a_404_not_a_403(customer_client, other_customer):
         assert customer_client.get(user_url(other_customer, suffix)).status_code == 404
     assert customer_client.patch(user_url(other_customer), {"phone": "1"}).status_code == 404
     assert customer_client.delete(user_url(other_customer)).status_code == 404
-    response = customer_client.post(user_url(other_customer, "password/"), {"new_password": NEW_PASSWORD})
+    response = customer_client.post(
+        user_url(other_customer, "password/"), {"new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 404
     other_customer.refresh_from_db()
     assert other_customer.is_active and other_customer.phone == ""
@@ -138,11 +160,21 @@ def test_users_update_their_profile(customer_client, customer):
     )
     assert response.status_code == 200
     customer.refresh_from_db()
-    assert (customer.first_name, customer.phone, customer.email) == ("Zoe", "+44 20", "zoe@example.com")
+    assert (customer.first_name, customer.phone, customer.email) == (
+        "Zoe",
+        "+44 20",
+        "zoe@example.com",
+    )
 
 
 def test_put_replaces_the_profile(customer_client, customer):
-    body = {"username": "renamed", "email": "renamed@example.com", "first_name": "R", "last_name": "S", "phone": ""}
+    body = {
+        "username": "renamed",
+        "email": "renamed@example.com",
+        "first_name": "R",
+        "last_name": "S",
+        "phone": "",
+    }
     response = customer_client.put(user_url(customer), body)
     assert response.status_code == 200 and response.json()["username"] == "renamed"
 
@@ -155,7 +187,14 @@ def test_put_without_required_fields_is_a_400(customer_client, customer):
 def test_profile_update_cannot_touch_roles_or_flags(customer_client, customer):
     response = customer_client.patch(
         user_url(customer),
-        {"roles": ["admin"], "is_staff": True, "is_superuser": True, "is_active": False, "id": 999, "first_name": "X"},
+        {
+            "roles": ["admin"],
+            "is_staff": True,
+            "is_superuser": True,
+            "is_active": False,
+            "id": 999,
+            "first_name": "X",
+        },
     )
     assert response.status_code == 200
     customer.refresh_from_db()
@@ -163,7 +202,9 @@ def test_profile_update_cannot_touch_roles_or_flags(customer_client, customer):
     assert customer.pk != 999 and customer.first_name == "X"
 
 
-def test_profile_update_refuses_a_taken_email_or_username(customer_client, customer, other_customer):
+def test_profile_update_refuses_a_taken_email_or_username(
+    customer_client, customer, other_customer
+):
     response = customer_client.patch(user_url(customer), {"email": other_customer.email.upper()})
     assert response.status_code == 400 and list(response.json()) == ["email"]
     response = customer_client.patch(user_url(customer), {"username": other_customer.username})
@@ -171,7 +212,9 @@ def test_profile_update_refuses_a_taken_email_or_username(customer_client, custo
 
 
 def test_keeping_ones_own_email_is_not_a_duplicate(customer_client, customer):
-    response = customer_client.patch(user_url(customer), {"email": customer.email.upper(), "username": customer.username})
+    response = customer_client.patch(
+        user_url(customer), {"email": customer.email.upper(), "username": customer.username}
+    )
     assert response.status_code == 200
 
 
@@ -181,7 +224,9 @@ def test_admin_updates_another_user(admin_client_api, customer):
     assert customer.last_name == "Admin-set"
 
 
-@pytest.mark.parametrize("body", [{"username": "x"}, {"email": "nope"}, {"phone": "9" * 31}, {"first_name": 5 * ["x"]}])
+@pytest.mark.parametrize(
+    "body", [{"username": "x"}, {"email": "nope"}, {"phone": "9" * 31}, {"first_name": 5 * ["x"]}]
+)
 def test_profile_update_validates(customer_client, customer, body):
     assert customer_client.patch(user_url(customer), body).status_code == 400
 
@@ -189,12 +234,16 @@ def test_profile_update_validates(customer_client, customer, body):
 # --- U4 delete (deactivate) ----------------------------------------------------------
 
 
-def test_users_deactivate_themselves_and_lose_access(customer_client, customer, api_client, password):
+def test_users_deactivate_themselves_and_lose_access(
+    customer_client, customer, api_client, password
+):
     assert customer_client.delete(user_url(customer)).status_code == 204
     customer.refresh_from_db()
     assert not customer.is_active and User.objects.filter(pk=customer.pk).exists()
     assert customer_client.get("/api/v1/auth/me/").status_code == 401
-    response = api_client.post("/api/v1/auth/login/", {"username": customer.username, "password": password})
+    response = api_client.post(
+        "/api/v1/auth/login/", {"username": customer.username, "password": password}
+    )
     assert response.status_code == 401
 
 
@@ -216,7 +265,8 @@ def test_the_last_admin_cannot_deactivate_themselves(admin_client_api, admin_use
 
 def test_users_change_their_password_with_the_current_one(customer_client, customer, password):
     response = customer_client.post(
-        user_url(customer, "password/"), {"current_password": password, "new_password": NEW_PASSWORD}
+        user_url(customer, "password/"),
+        {"current_password": password, "new_password": NEW_PASSWORD},
     )
     assert response.status_code == 204
     customer.refresh_from_db()
@@ -238,20 +288,26 @@ def test_self_service_needs_the_current_password(customer_client, customer):
 
 
 def test_admin_sets_another_users_password_without_the_current_one(admin_client_api, customer):
-    response = admin_client_api.post(user_url(customer, "password/"), {"new_password": NEW_PASSWORD})
+    response = admin_client_api.post(
+        user_url(customer, "password/"), {"new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 204
     customer.refresh_from_db()
     assert customer.check_password(NEW_PASSWORD)
 
 
 def test_admin_changing_their_own_password_needs_the_current_one(admin_client_api, admin_user):
-    response = admin_client_api.post(user_url(admin_user, "password/"), {"new_password": NEW_PASSWORD})
+    response = admin_client_api.post(
+        user_url(admin_user, "password/"), {"new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("new_password", ["short", "12345678", "password", ""])
 def test_a_weak_new_password_is_a_400(admin_client_api, customer, new_password):
-    response = admin_client_api.post(user_url(customer, "password/"), {"new_password": new_password})
+    response = admin_client_api.post(
+        user_url(customer, "password/"), {"new_password": new_password}
+    )
     assert response.status_code == 400 and "new_password" in response.json()
 
 
@@ -261,7 +317,11 @@ def test_a_weak_new_password_is_a_400(admin_client_api, customer, new_password):
 def test_users_read_their_roles(customer_client, customer):
     response = customer_client.get(user_url(customer, "roles/"))
     assert response.status_code == 200
-    assert response.json() == {"user_id": customer.pk, "username": customer.username, "roles": ["customer"]}
+    assert response.json() == {
+        "user_id": customer.pk,
+        "username": customer.username,
+        "roles": ["customer"],
+    }
 
 
 def test_admin_grants_the_admin_role(admin_client_api, customer):

@@ -15,7 +15,7 @@ from accounts.services import (
     user_set_roles,
     user_update,
 )
-from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
+from accounts.tests.factories import PASSWORD, AdminFactory
 from petshop.core.exceptions import InvalidInput
 from sales.models import Order
 from sales.tests.factories import place_order

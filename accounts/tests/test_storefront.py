@@ -79,10 +79,15 @@ def test_wrong_password_is_an_error_and_keeps_the_username(client, customer):
 
 
 def test_login_follows_a_safe_next_and_ignores_an_external_one(client, customer, password):
-    ok = client.post(LOGIN, {"username": customer.username, "password": password, "next": "/checkout/"})
+    ok = client.post(
+        LOGIN, {"username": customer.username, "password": password, "next": "/checkout/"}
+    )
     assert ok["Location"] == "/checkout/"
     client.logout()
-    evil = client.post(LOGIN, {"username": customer.username, "password": password, "next": "https://evil.example/"})
+    evil = client.post(
+        LOGIN,
+        {"username": customer.username, "password": password, "next": "https://evil.example/"},
+    )
     assert evil["Location"] == reverse("catalog:home")
 
 
@@ -102,7 +107,9 @@ def test_login_merges_the_visitors_cart_into_theirs(client, customer, password):
     client.post(reverse("sales:cart_add"), {"product_id": capped.pk, "quantity": 3})
     visitor_key = client.session.session_key
 
-    response = client.post(LOGIN, {"username": customer.username, "password": password}, follow=True)
+    response = client.post(
+        LOGIN, {"username": customer.username, "password": password}, follow=True
+    )
     lines = dict(cart_for_user(user=customer).lines.values_list("product__name", "quantity"))
     assert lines == {"Kept": 2, "Capped": 4}
     assert "Capped: quantity capped at 4." in messages_of(response)
@@ -132,7 +139,9 @@ def test_account_pages_need_a_login(client):
 def test_profile_edit_saves_through_the_service(client, customer):
     client.force_login(customer)
     response = client.post(
-        PROFILE, {"first_name": "Bo", "last_name": "Dog", "email": "bo@example.com", "phone": "123"}, follow=True
+        PROFILE,
+        {"first_name": "Bo", "last_name": "Dog", "email": "bo@example.com", "phone": "123"},
+        follow=True,
     )
     assert "Your profile is saved." in messages_of(response)
     customer.refresh_from_db()
@@ -141,7 +150,9 @@ def test_profile_edit_saves_through_the_service(client, customer):
 
 def test_profile_refuses_another_users_email(client, customer, other_customer):
     client.force_login(customer)
-    response = client.post(PROFILE, {"first_name": "", "last_name": "", "email": other_customer.email, "phone": ""})
+    response = client.post(
+        PROFILE, {"first_name": "", "last_name": "", "email": other_customer.email, "phone": ""}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["email"]
     customer.refresh_from_db()
@@ -152,7 +163,11 @@ def test_password_change_checks_the_current_password(client, customer):
     client.force_login(customer)
     response = client.post(
         PASSWORD,
-        {"current_password": "wrong", "new_password": "fresh-bones-2026", "new_password_again": "fresh-bones-2026"},
+        {
+            "current_password": "wrong",
+            "new_password": "fresh-bones-2026",
+            "new_password_again": "fresh-bones-2026",
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["current_password"]
@@ -162,7 +177,11 @@ def test_password_change_keeps_the_customer_logged_in(client, customer, password
     client.force_login(customer)
     response = client.post(
         PASSWORD,
-        {"current_password": password, "new_password": "fresh-bones-2026", "new_password_again": "fresh-bones-2026"},
+        {
+            "current_password": password,
+            "new_password": "fresh-bones-2026",
+            "new_password_again": "fresh-bones-2026",
+        },
     )
     assert response["Location"] == PROFILE
     customer.refresh_from_db()
@@ -172,7 +191,9 @@ def test_password_change_keeps_the_customer_logged_in(client, customer, password
 
 def test_login_and_register_refuse_posts_without_csrf(customer, password):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(LOGIN, {"username": customer.username, "password": password}).status_code == 403
+    assert (
+        client.post(LOGIN, {"username": customer.username, "password": password}).status_code == 403
+    )
     assert client.post(REGISTER, NEW_USER).status_code == 403
     assert not User.objects.filter(username="newbie").exists()
 
@@ -192,10 +213,16 @@ def test_every_input_has_a_label(client, url):
 def test_login_form_is_throttled_like_the_api(client, customer, password, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "3/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "3/min",
+        },
     }
     for _ in range(3):
-        assert client.post(LOGIN, {"username": customer.username, "password": "guess"}).status_code == 200
+        assert (
+            client.post(LOGIN, {"username": customer.username, "password": "guess"}).status_code
+            == 200
+        )
     refused = client.post(LOGIN, {"username": customer.username, "password": password})
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "Too many attempts" in refused.content.decode()
@@ -206,7 +233,10 @@ def test_login_form_is_throttled_like_the_api(client, customer, password, settin
 def test_register_form_is_throttled_like_the_api(client, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "register": "1/hour"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "register": "1/hour",
+        },
     }
     client.post(REGISTER, {**NEW_USER, "password2": "typo"})
     refused = client.post(REGISTER, NEW_USER)
@@ -219,4 +249,6 @@ def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client):
     html = response.content.decode()
     tag = re.search(r'<input[^>]*name="password2"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in tag and 'aria-describedby="id_password2_error"' in tag
-    assert '<div id="id_password2_error"><p class="error">The two passwords differ.</p></div>' in html
+    assert (
+        '<div id="id_password2_error"><p class="error">The two passwords differ.</p></div>' in html
+    )

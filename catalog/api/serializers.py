@@ -82,7 +82,9 @@ ADMIN_FIELDS = ["internal_cost", "supplier_info", "margin", "low_stock", "create
 class AdminProductSerializer(ProductSerializer):
     """What an admin sees: the public fields plus cost, supplier and stock signals."""
 
-    margin = serializers.DecimalField(max_digits=11, decimal_places=2, read_only=True, allow_null=True)
+    margin = serializers.DecimalField(
+        max_digits=11, decimal_places=2, read_only=True, allow_null=True
+    )
     low_stock = serializers.BooleanField(read_only=True)
     # The id straight from created_by_id: no query per row.
     created_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -104,7 +106,9 @@ class ProductWriteSerializer(serializers.ModelSerializer):
         # Declared by hand, so the model's uniqueness is restated (the instance being
         # edited is excluded by the validator itself).
         validators=[
-            UniqueValidator(queryset=Product.objects.all(), message="A product with that sku already exists.")
+            UniqueValidator(
+                queryset=Product.objects.all(), message="A product with that sku already exists."
+            )
         ],
     )
     category = _SlugField(Category)

@@ -78,7 +78,10 @@ class CatalogViewSet(GenericViewSet):
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", "application/json", "")
         ):
-            body = peek(f"api:{self.cache_namespace}", self._cache_parts(request, f"{action}:application/json"))
+            body = peek(
+                f"api:{self.cache_namespace}",
+                self._cache_parts(request, f"{action}:application/json"),
+            )
             if body is not None:
                 response = HttpResponse(body, content_type="application/json")
                 for name, value in self.default_response_headers.items():  # Allow, Vary
@@ -232,7 +235,9 @@ class CategoryViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
 
 
 # 404 on lists: a page past the end (`?page=0`, `?page=999`).
-@extend_schema_view(list=extend_schema(responses={200: PetTypeSerializer(many=True), **error_responses(401, 404)}))
+@extend_schema_view(
+    list=extend_schema(responses={200: PetTypeSerializer(many=True), **error_responses(401, 404)})
+)
 class PetTypeViewSet(CachedListMixin, CatalogViewSet):
     """C11, read-only: pet types are managed in the Django admin."""
 

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,55 +16,151 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PetType',
+            name="PetType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True)),
-                ('slug', models.SlugField(unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True)),
+                ("slug", models.SlugField(unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220)),
-                ('description', models.TextField(blank=True)),
-                ('price', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('brand', models.CharField(blank=True, max_length=100)),
-                ('weight_kg', models.DecimalField(blank=True, decimal_places=3, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('image_url', models.URLField(blank=True, max_length=500)),
-                ('stock', models.IntegerField(default=0, validators=[django.core.validators.MinValueValidator(0)])),
-                ('is_active', models.BooleanField(default=True)),
-                ('internal_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('supplier_info', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.category')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pet_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.pettype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sku", models.CharField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("brand", models.CharField(blank=True, max_length=100)),
+                (
+                    "weight_kg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=8,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("image_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "stock",
+                    models.IntegerField(
+                        default=0, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "internal_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("supplier_info", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.category",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pet_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.pettype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'indexes': [models.Index(fields=['is_active', 'name', 'id'], name='product_active_name'), models.Index(fields=['is_active', 'price', 'id'], name='product_active_price'), models.Index(fields=['is_active', 'created_at', 'id'], name='product_active_created'), models.Index(fields=['category', 'is_active', 'name'], name='product_category_name'), models.Index(fields=['pet_type', 'is_active', 'name'], name='product_pet_type_name'), models.Index(fields=['stock'], name='product_stock')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('stock__gte', 0)), name='product_stock_not_negative'), models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='product_price_not_negative'), models.CheckConstraint(condition=models.Q(('internal_cost__isnull', True), ('internal_cost__gte', 0), _connector='OR'), name='product_cost_not_negative')],
+                "ordering": ["name", "id"],
+                "indexes": [
+                    models.Index(fields=["is_active", "name", "id"], name="product_active_name"),
+                    models.Index(fields=["is_active", "price", "id"], name="product_active_price"),
+                    models.Index(
+                        fields=["is_active", "created_at", "id"], name="product_active_created"
+                    ),
+                    models.Index(
+                        fields=["category", "is_active", "name"], name="product_category_name"
+                    ),
+                    models.Index(
+                        fields=["pet_type", "is_active", "name"], name="product_pet_type_name"
+                    ),
+                    models.Index(fields=["stock"], name="product_stock"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("stock__gte", 0)), name="product_stock_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("price__gte", 0)), name="product_price_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("internal_cost__isnull", True),
+                            ("internal_cost__gte", 0),
+                            _connector="OR",
+                        ),
+                        name="product_cost_not_negative",
+                    ),
+                ],
             },
         ),
     ]

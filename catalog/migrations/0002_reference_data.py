@@ -21,7 +21,9 @@ def add_reference_data(apps, schema_editor):
     Category = apps.get_model("catalog", "Category")
     PetType = apps.get_model("catalog", "PetType")
     for name, slug, description in CATEGORIES:
-        Category.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
     for name, slug in PET_TYPES:
         PetType.objects.get_or_create(slug=slug, defaults={"name": name})
 

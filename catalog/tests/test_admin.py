@@ -37,7 +37,11 @@ def list_edit(client, products, **changes):
         "_save": "Save",
     }
     for i, product in enumerate(products):
-        row = {"price": str(product.price), "stock": str(product.stock), **changes.get(product.sku, {})}
+        row = {
+            "price": str(product.price),
+            "stock": str(product.stock),
+            **changes.get(product.sku, {}),
+        }
         data[f"form-{i}-id"] = str(product.pk)
         data[f"initial-form-{i}-stock"] = str(product.stock)  # the figure the page showed
         for name, value in row.items():
@@ -89,7 +93,9 @@ def test_list_editing_a_negative_stock_is_refused_and_changes_nothing(
     before = catalog_version()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = list_edit(staff, [good, bad], **{"A-1": {"price": "11.00"}, "A-2": {"stock": -1}})
+        response = list_edit(
+            staff, [good, bad], **{"A-1": {"price": "11.00"}, "A-2": {"stock": -1}}
+        )
 
     good.refresh_from_db()
     bad.refresh_from_db()
@@ -179,7 +185,11 @@ def test_product_change_form_saves_through_product_update(staff, customer):
     staff.post(url, form_data(staff.get(url), name="Renamed bone", is_active=[]))
 
     product.refresh_from_db()
-    assert (product.name, product.slug, product.is_active) == ("Renamed bone", "renamed-bone", False)
+    assert (product.name, product.slug, product.is_active) == (
+        "Renamed bone",
+        "renamed-bone",
+        False,
+    )
     # Deactivating through the service withdraws the product from every cart.
     assert not CartLine.objects.filter(product=product).exists()
 
@@ -286,7 +296,9 @@ def test_bulk_category_delete_reports_the_ones_in_use(staff):
     assert list(deletions.values_list("object_id", flat=True)) == [str(spare.pk)]
 
 
-def test_category_added_in_the_admin_invalidates_the_catalog(staff, django_capture_on_commit_callbacks):
+def test_category_added_in_the_admin_invalidates_the_catalog(
+    staff, django_capture_on_commit_callbacks
+):
     url = reverse("admin:catalog_category_add")
     before = catalog_version()
 
@@ -305,7 +317,9 @@ def test_pet_type_saved_and_in_use_one_refused_on_delete(staff, django_capture_o
 
     with django_capture_on_commit_callbacks(execute=True):
         saved = staff.post(url, form_data(staff.get(url), name="Dogs"), follow=True)
-    response = staff.post(reverse("admin:catalog_pettype_delete", args=[dog.pk]), {"post": "yes"}, follow=True)
+    response = staff.post(
+        reverse("admin:catalog_pettype_delete", args=[dog.pk]), {"post": "yes"}, follow=True
+    )
 
     dog.refresh_from_db()
     assert dog.name == "Dogs"

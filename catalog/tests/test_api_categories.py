@@ -46,7 +46,9 @@ def test_an_unknown_category_is_a_json_404(api_client, pk):
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
 
 
-def test_category_list_costs_the_same_queries_for_5_and_50_rows(api_client, django_assert_num_queries):
+def test_category_list_costs_the_same_queries_for_5_and_50_rows(
+    api_client, django_assert_num_queries
+):
     CategoryFactory.create_batch(55)
     with django_assert_num_queries(2):  # count, page
         small = api_client.get(CATEGORIES, {"page_size": 5})
@@ -59,7 +61,9 @@ def test_category_list_costs_the_same_queries_for_5_and_50_rows(api_client, djan
 
 
 def test_admin_creates_a_category_with_a_generated_slug(admin_client_api):
-    response = admin_client_api.post(CATEGORIES, {"name": "Aquarium Plants", "description": "Green"})
+    response = admin_client_api.post(
+        CATEGORIES, {"name": "Aquarium Plants", "description": "Green"}
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["slug"] == "aquarium-plants"
     assert Category.objects.filter(slug="aquarium-plants", description="Green").exists()
@@ -174,10 +178,15 @@ def test_anyone_lists_pet_types(api_client):
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_pet_types_are_read_only(admin_client_api, method):
-    assert getattr(admin_client_api, method)(PET_TYPES, {"name": "Horse", "slug": "horse"}).status_code == 405
+    assert (
+        getattr(admin_client_api, method)(PET_TYPES, {"name": "Horse", "slug": "horse"}).status_code
+        == 405
+    )
 
 
-def test_pet_type_list_costs_the_same_queries_for_5_and_50_rows(api_client, django_assert_num_queries):
+def test_pet_type_list_costs_the_same_queries_for_5_and_50_rows(
+    api_client, django_assert_num_queries
+):
     PetTypeFactory.create_batch(55)
     with django_assert_num_queries(2):  # count, page
         small = api_client.get(PET_TYPES, {"page_size": 5})
@@ -189,7 +198,9 @@ def test_pet_type_list_costs_the_same_queries_for_5_and_50_rows(api_client, djan
 # --- Cache -----------------------------------------------------------------------------
 
 
-def test_category_writes_are_visible_on_the_next_read(api_client, django_capture_on_commit_callbacks):
+def test_category_writes_are_visible_on_the_next_read(
+    api_client, django_capture_on_commit_callbacks
+):
     assert "sleep" not in slugs(api_client.get(CATEGORIES))
     toys = Category.objects.get(slug="toys")
     api_client.get(category_url(toys.pk))
@@ -200,7 +211,9 @@ def test_category_writes_are_visible_on_the_next_read(api_client, django_capture
     assert api_client.get(category_url(toys.pk)).json()["description"] == "Now described"
 
 
-def test_pet_type_writes_are_visible_on_the_next_read(api_client, django_capture_on_commit_callbacks):
+def test_pet_type_writes_are_visible_on_the_next_read(
+    api_client, django_capture_on_commit_callbacks
+):
     from catalog.models import PetType
 
     assert api_client.get(PET_TYPES).json()["count"] == 6

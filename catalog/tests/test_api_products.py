@@ -16,7 +16,13 @@ PUBLIC_FIELDS = {
     "id", "sku", "name", "slug", "description", "price", "category", "pet_type", "brand",
     "weight_kg", "image_url", "stock", "in_stock", "is_active", "created_at", "updated_at",
 }  # fmt: skip
-ADMIN_FIELDS = PUBLIC_FIELDS | {"internal_cost", "supplier_info", "margin", "low_stock", "created_by"}
+ADMIN_FIELDS = PUBLIC_FIELDS | {
+    "internal_cost",
+    "supplier_info",
+    "margin",
+    "low_stock",
+    "created_by",
+}
 
 
 def product_url(pk):
@@ -29,7 +35,14 @@ def names(response):
 
 
 def new_product(**overrides):
-    return {"name": "Crunchy Bites", "price": "12.50", "category": "food", "pet_type": "dog", "stock": 7, **overrides}
+    return {
+        "name": "Crunchy Bites",
+        "price": "12.50",
+        "category": "food",
+        "pet_type": "dog",
+        "stock": 7,
+        **overrides,
+    }
 
 
 # --- C1 list -------------------------------------------------------------------------
@@ -60,14 +73,21 @@ def test_customers_never_see_admin_fields(customer_client, product):
 
 
 def test_admins_see_admin_fields(admin_client_api, admin_user):
-    product = ProductFactory(price=Decimal("10.00"), internal_cost=Decimal("6.50"), stock=3, created_by=admin_user)
+    product = ProductFactory(
+        price=Decimal("10.00"), internal_cost=Decimal("6.50"), stock=3, created_by=admin_user
+    )
     row = admin_client_api.get(product_url(product.pk)).json()
     assert set(row) == ADMIN_FIELDS
-    assert row["margin"] == "3.50" and row["low_stock"] is True and row["created_by"] == admin_user.pk
+    assert (
+        row["margin"] == "3.50" and row["low_stock"] is True and row["created_by"] == admin_user.pk
+    )
     assert set(admin_client_api.get(PRODUCTS).json()["results"][0]) == ADMIN_FIELDS
 
 
-@pytest.mark.parametrize(("query", "expected"), [({}, ["On"]), ({"is_active": "false"}, ["Off"]), ({"is_active": "true"}, ["On"])])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [({}, ["On"]), ({"is_active": "false"}, ["Off"]), ({"is_active": "true"}, ["On"])],
+)
 def test_admins_choose_active_or_inactive(admin_client_api, query, expected):
     ProductFactory(name="On")
     ProductFactory(name="Off", is_active=False)
@@ -81,7 +101,11 @@ def test_customers_cannot_list_inactive_products(customer_client):
 
 def test_filters_by_category_and_pet_type_slugs(api_client):
     ProductFactory(name="Dog food")
-    ProductFactory(name="Cat toy", category=Category.objects.get(slug="toys"), pet_type=PetType.objects.get(slug="cat"))
+    ProductFactory(
+        name="Cat toy",
+        category=Category.objects.get(slug="toys"),
+        pet_type=PetType.objects.get(slug="cat"),
+    )
     ProductFactory(name="Dog toy", category=Category.objects.get(slug="toys"))
     assert names(api_client.get(PRODUCTS, {"category": "toys"})) == ["Cat toy", "Dog toy"]
     assert names(api_client.get(PRODUCTS, {"pet_type": "dog"})) == ["Dog food", "Dog toy"]
@@ -103,7 +127,10 @@ def test_filters_by_brand_contains_in_any_case(api_client):
 def test_filters_by_price_range_inclusive(api_client):
     for name, price in [("cheap", "1.00"), ("mid", "5.00"), ("dear", "9.99")]:
         ProductFactory(name=name, price=Decimal(price))
-    assert names(api_client.get(PRODUCTS, {"min_price": "5", "max_price": "9.99"})) == ["dear", "mid"]
+    assert names(api_client.get(PRODUCTS, {"min_price": "5", "max_price": "9.99"})) == [
+        "dear",
+        "mid",
+    ]
     assert names(api_client.get(PRODUCTS, {"max_price": "5.00"})) == ["cheap", "mid"]
 
 
@@ -111,7 +138,6 @@ def test_filters_in_stock(api_client):
     ProductFactory(name="Some", stock=1)
     ProductFactory(name="None", stock=0)
     assert names(api_client.get(PRODUCTS, {"in_stock": "true"})) == ["Some"]
-
 
 
 @pytest.mark.parametrize("value", ["yes", "maybe", "on", "2"])
@@ -123,7 +149,10 @@ def test_an_in_stock_value_other_than_true_or_false_is_a_400(api_client, value):
     assert response.status_code == 400 and "in_stock" in response.json()
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1", ["Some"]), ("0", ["None"]), ("TRUE", ["Some"]), ("", ["None", "Some"])])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", ["Some"]), ("0", ["None"]), ("TRUE", ["Some"]), ("", ["None", "Some"])],
+)
 def test_in_stock_also_takes_1_0_and_any_case(api_client, value, expected):
     ProductFactory(name="Some", stock=1)
     ProductFactory(name="None", stock=0)
@@ -208,7 +237,9 @@ def test_pages_do_not_overlap_when_prices_tie(api_client):
 
 
 @pytest.mark.parametrize(("client_name", "expected"), [("api_client", 2), ("admin_client_api", 3)])
-def test_product_list_costs_the_same_queries_for_5_and_50_rows(request, client_name, expected, django_assert_num_queries):
+def test_product_list_costs_the_same_queries_for_5_and_50_rows(
+    request, client_name, expected, django_assert_num_queries
+):
     client = request.getfixturevalue(client_name)
     ProductFactory.create_batch(60)
     client.get(PRODUCTS, {"category": "food", "page_size": 1})  # warms the cached reference lists
@@ -228,7 +259,9 @@ def test_anyone_reads_an_active_product(api_client, product):
     assert response.status_code == 200 and response.json()["sku"] == product.sku
 
 
-def test_an_inactive_product_is_a_404_except_to_admins(api_client, customer_client, admin_client_api):
+def test_an_inactive_product_is_a_404_except_to_admins(
+    api_client, customer_client, admin_client_api
+):
     product = ProductFactory(is_active=False)
     assert api_client.get(product_url(product.pk)).status_code == 404
     assert customer_client.get(product_url(product.pk)).status_code == 404
@@ -274,7 +307,11 @@ def test_admin_creates_a_product_with_every_optional_field(admin_client_api):
     response = admin_client_api.post(PRODUCTS, body)
     assert response.status_code == 201, response.json()
     created = response.json()
-    assert created["sku"] == "MY-SKU.1" and created["margin"] == "4.50" and created["is_active"] is False
+    assert (
+        created["sku"] == "MY-SKU.1"
+        and created["margin"] == "4.50"
+        and created["is_active"] is False
+    )
 
 
 def test_generated_skus_are_unique(admin_client_api):
@@ -331,9 +368,15 @@ def test_create_validates_each_field(admin_client_api, overrides, field):
 
 
 def test_create_ignores_read_only_fields(admin_client_api, customer):
-    body = new_product(id=4242, slug="evil", created_by=customer.pk, created_at="2000-01-01T00:00:00Z", margin="1")
+    body = new_product(
+        id=4242, slug="evil", created_by=customer.pk, created_at="2000-01-01T00:00:00Z", margin="1"
+    )
     created = admin_client_api.post(PRODUCTS, body).json()
-    assert created["id"] != 4242 and created["slug"] == "crunchy-bites" and created["created_by"] != customer.pk
+    assert (
+        created["id"] != 4242
+        and created["slug"] == "crunchy-bites"
+        and created["created_by"] != customer.pk
+    )
 
 
 @pytest.mark.parametrize("body", ["{bad json", "[1, 2]", "12"])
@@ -352,10 +395,16 @@ def test_only_admins_create_products(api_client, customer_client):
 
 
 def test_admin_patches_a_product(admin_client_api, product):
-    response = admin_client_api.patch(product_url(product.pk), {"price": "3.33", "name": "Renamed", "category": "toys"})
+    response = admin_client_api.patch(
+        product_url(product.pk), {"price": "3.33", "name": "Renamed", "category": "toys"}
+    )
     assert response.status_code == 200, response.json()
     product.refresh_from_db()
-    assert product.price == Decimal("3.33") and product.slug == "renamed" and product.category.slug == "toys"
+    assert (
+        product.price == Decimal("3.33")
+        and product.slug == "renamed"
+        and product.category.slug == "toys"
+    )
 
 
 def test_admin_puts_a_whole_product(admin_client_api, product):
@@ -379,7 +428,9 @@ def test_update_to_another_products_sku_is_a_400(admin_client_api, product):
     assert response.status_code == 400 and "sku" in response.json()
 
 
-@pytest.mark.parametrize("body", [{"price": "-1"}, {"stock": -3}, {"price": 1e30}, {"category": "nope"}])
+@pytest.mark.parametrize(
+    "body", [{"price": "-1"}, {"stock": -3}, {"price": 1e30}, {"category": "nope"}]
+)
 def test_update_validates(admin_client_api, product, body):
     assert admin_client_api.patch(product_url(product.pk), body).status_code == 400
     product.refresh_from_db()
@@ -434,7 +485,9 @@ def test_delete_of_an_unknown_product_is_a_404(admin_client_api):
 # --- Cache: never stale after a write ------------------------------------------------
 
 
-def test_a_service_write_is_visible_on_the_next_read(api_client, product, django_capture_on_commit_callbacks):
+def test_a_service_write_is_visible_on_the_next_read(
+    api_client, product, django_capture_on_commit_callbacks
+):
     url = product_url(product.pk)
     assert api_client.get(url).json()["price"] == "10.00"
     assert api_client.get(PRODUCTS).json()["results"][0]["price"] == "10.00"
@@ -444,7 +497,9 @@ def test_a_service_write_is_visible_on_the_next_read(api_client, product, django
     assert api_client.get(PRODUCTS).json()["results"][0]["price"] == "11.00"
 
 
-def test_an_api_write_is_visible_on_the_next_read(api_client, admin_client_api, product, django_capture_on_commit_callbacks):
+def test_an_api_write_is_visible_on_the_next_read(
+    api_client, admin_client_api, product, django_capture_on_commit_callbacks
+):
     assert api_client.get(PRODUCTS).json()["count"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         admin_client_api.post(PRODUCTS, new_product())
@@ -453,7 +508,9 @@ def test_an_api_write_is_visible_on_the_next_read(api_client, admin_client_api, 
     assert api_client.get(product_url(product.pk)).status_code == 404
 
 
-def test_stock_changes_by_checkout_are_visible_on_the_next_read(api_client, product, django_capture_on_commit_callbacks):
+def test_stock_changes_by_checkout_are_visible_on_the_next_read(
+    api_client, product, django_capture_on_commit_callbacks
+):
     assert api_client.get(product_url(product.pk)).json()["stock"] == 10
     with django_capture_on_commit_callbacks(execute=True):
         services.stock_release(quantities={product.pk: 5})
@@ -470,7 +527,9 @@ def test_cached_pages_keep_the_callers_host_in_their_links(api_client):
     ProductFactory.create_batch(3)
     first = api_client.get(PRODUCTS, {"page_size": 2}, HTTP_HOST="localhost").json()
     second = api_client.get(PRODUCTS, {"page_size": 2}, HTTP_HOST="127.0.0.1").json()
-    assert first["next"].startswith("http://localhost/") and second["next"].startswith("http://127.0.0.1/")
+    assert first["next"].startswith("http://localhost/") and second["next"].startswith(
+        "http://127.0.0.1/"
+    )
 
 
 def test_admins_never_get_the_public_cached_answer(api_client, admin_client_api, product):

@@ -41,21 +41,24 @@ def test_known_sku_updates_only_the_cells_given(tmp_path):
     out, _ = run_import(tmp_path, HEADER + "OLD-1,New name,,,,,7\n")
     product = Product.objects.get(sku="OLD-1")
     assert (product.name, product.price, product.stock, product.brand) == (
-        "New name", Decimal("9.99"), 7, "Acme",
+        "New name",
+        Decimal("9.99"),
+        7,
+        "Acme",
     )
     assert "0 products were created, 1 were updated" in out
 
 
 def test_bad_rows_are_reported_by_line_and_good_rows_imported(tmp_path):
     text = HEADER + (
-        "GOOD-1,Ball,3.00,toys,dog,,5\n"          # line 2
-        "BAD-1,Ball,abc,toys,dog,,5\n"            # line 3: price not a number
-        "BAD-2,Ball,3.00,toys,dragon,,5\n"        # line 4: unknown pet type
-        "BAD-3,Ball,3.00,toys,dog,,-2\n"          # line 5: negative stock
-        ",Ball,3.00,toys,dog,,5\n"                # line 6: no sku
-        "BAD-4,,3.00,toys,dog,,5\n"               # line 7: new product without a name
-        "GOOD-2,Bowl,-1,accessories,cat,,1\n"     # line 8: negative price
-        "GOOD-3,Bowl,2.00,accessories,cat,,1\n"   # line 9
+        "GOOD-1,Ball,3.00,toys,dog,,5\n"  # line 2
+        "BAD-1,Ball,abc,toys,dog,,5\n"  # line 3: price not a number
+        "BAD-2,Ball,3.00,toys,dragon,,5\n"  # line 4: unknown pet type
+        "BAD-3,Ball,3.00,toys,dog,,-2\n"  # line 5: negative stock
+        ",Ball,3.00,toys,dog,,5\n"  # line 6: no sku
+        "BAD-4,,3.00,toys,dog,,5\n"  # line 7: new product without a name
+        "GOOD-2,Bowl,-1,accessories,cat,,1\n"  # line 8: negative price
+        "GOOD-3,Bowl,2.00,accessories,cat,,1\n"  # line 9
     )
     with pytest.raises(CommandError, match="6 rows rejected"):
         run_import(tmp_path, text)
@@ -82,7 +85,7 @@ def test_line_numbers_count_quoted_multiline_cells(tmp_path):
     text = (
         "sku,name,price,category,pet_type,description\n"
         'OK-1,Bed,20.00,accessories,dog,"Soft\nand warm"\n'  # lines 2-3
-        "BAD-1,Bed,x,accessories,dog,\n"                      # line 4
+        "BAD-1,Bed,x,accessories,dog,\n"  # line 4
     )
     err = StringIO()
     path = tmp_path / "p.csv"
@@ -143,7 +146,9 @@ def test_missing_file_is_a_clear_error(tmp_path):
 )
 def test_malformed_cells_are_rejected_with_their_reason(tmp_path, cells, reason):
     path = tmp_path / "p.csv"
-    path.write_text(f"sku,name,price,category,pet_type,stock,is_active\nX-1,Ball,3.00,toys,dog,{cells}\n")
+    path.write_text(
+        f"sku,name,price,category,pet_type,stock,is_active\nX-1,Ball,3.00,toys,dog,{cells}\n"
+    )
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_products", str(path), stdout=StringIO(), stderr=err)

@@ -40,8 +40,12 @@ def test_zero_stock_price_and_cost_are_accepted():
 def test_sku_is_unique():
     product = ProductFactory(sku="DUP-1")
     clone = Product(
-        sku="DUP-1", name="Clone", slug="clone", price=1,
-        category=product.category, pet_type=product.pet_type,
+        sku="DUP-1",
+        name="Clone",
+        slug="clone",
+        price=1,
+        category=product.category,
+        pet_type=product.pet_type,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Product.objects.bulk_create([clone])
@@ -49,11 +53,20 @@ def test_sku_is_unique():
 
 def test_reference_categories_are_present_after_migrate():
     assert set(Category.objects.values_list("slug", flat=True)) >= {
-        "food", "toys", "accessories", "health", "grooming",
+        "food",
+        "toys",
+        "accessories",
+        "health",
+        "grooming",
     }
 
 
 def test_reference_pet_types_are_present_after_migrate():
     assert set(PetType.objects.values_list("slug", flat=True)) >= {
-        "dog", "cat", "bird", "fish", "reptile", "other",
+        "dog",
+        "cat",
+        "bird",
+        "fish",
+        "reptile",
+        "other",
     }

@@ -44,7 +44,9 @@ def test_catalog_filters_by_pet_type_category_price_and_stock(client):
     ProductFactory(name="Cat toy gone", pet_type=cat, category=toys, price=Decimal("4.00"), stock=0)
     ProductFactory(name="Dog food", price=Decimal("5.00"))
 
-    response = client.get(LIST, {"pet_type": "cat", "category": "toys", "max_price": "10", "in_stock": "on"})
+    response = client.get(
+        LIST, {"pet_type": "cat", "category": "toys", "max_price": "10", "in_stock": "on"}
+    )
     assert names(response) == ["Cat toy cheap"]
     response = client.get(LIST, {"pet_type": "cat", "min_price": "4"})
     assert names(response) == ["Cat toy dear", "Cat toy gone"]
@@ -138,7 +140,9 @@ def test_inactive_or_unknown_product_page_is_the_shops_404(client):
     assert client.get("/products/999999/nothing/").status_code == 404
 
 
-def test_cached_pages_follow_every_stock_and_price_change(client, django_capture_on_commit_callbacks):
+def test_cached_pages_follow_every_stock_and_price_change(
+    client, django_capture_on_commit_callbacks
+):
     product = ProductFactory(name="Fresh", stock=10, price=Decimal("10.00"))
     assert client.get(LIST, {"in_stock": "on"}).context["page"]["count"] == 1
     client.get(product_url(product))  # both now cached
@@ -166,14 +170,18 @@ def _queries_for(client, django_assert_max_num_queries, url, limit):
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_catalog_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, count):
+def test_catalog_page_runs_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries, count
+):
     ProductFactory.create_batch(count)
     # Cold cache: the count and the page, plus reference lists; none per product.
     _queries_for(client, django_assert_max_num_queries, LIST + "?pet_type=dog&ordering=-price", 4)
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_product_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, count):
+def test_product_page_runs_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries, count
+):
     products = ProductFactory.create_batch(count)
     _queries_for(client, django_assert_max_num_queries, product_url(products[0]), 3)
 
@@ -194,7 +202,9 @@ def test_error_pages_render_without_the_database(django_assert_num_queries):
 def test_a_pet_type_without_a_drawing_gets_the_generic_placeholder(client):
     from catalog.tests.factories import PetTypeFactory
 
-    product = ProductFactory(pet_type=PetTypeFactory(name="Hedgehog", slug="hedgehog"), image_url="")
+    product = ProductFactory(
+        pet_type=PetTypeFactory(name="Hedgehog", slug="hedgehog"), image_url=""
+    )
     html = client.get(product_url(product)).content.decode()
     assert "img/pets/other.svg" in html and "img/pets/hedgehog.svg" not in html
 

@@ -192,7 +192,9 @@ class ServiceModelAdmin(admin.ModelAdmin):
     def log_bulk_deletions(self, request) -> None:
         pending = getattr(request, PENDING_DELETIONS, [])
         kept = set(
-            self.model._default_manager.filter(pk__in=[o.pk for o in pending]).values_list("pk", flat=True)
+            self.model._default_manager.filter(pk__in=[o.pk for o in pending]).values_list(
+                "pk", flat=True
+            )
         )
         gone = [obj for obj in pending if obj.pk not in kept]
         if gone:

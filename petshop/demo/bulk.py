@@ -18,12 +18,36 @@ SKU_PREFIX = "GEN-"
 BATCH_SIZE = 2000
 
 ADJECTIVES = [
-    "Classic", "Premium", "Everyday", "Deluxe", "Natural", "Organic", "Compact", "Jumbo",
-    "Gentle", "Active", "Senior", "Junior", "Sensitive", "Ultra", "Eco", "Travel",
+    "Classic",
+    "Premium",
+    "Everyday",
+    "Deluxe",
+    "Natural",
+    "Organic",
+    "Compact",
+    "Jumbo",
+    "Gentle",
+    "Active",
+    "Senior",
+    "Junior",
+    "Sensitive",
+    "Ultra",
+    "Eco",
+    "Travel",
 ]
 BRANDS = [
-    "Barkwell", "Purrfect", "Featherfeast", "AquaLife", "ScaleWorks", "Meadow Munch",
-    "Happy Tails", "VetCare", "FurFresh", "Pounce", "Tiny Paws", "Desert Den",
+    "Barkwell",
+    "Purrfect",
+    "Featherfeast",
+    "AquaLife",
+    "ScaleWorks",
+    "Meadow Munch",
+    "Happy Tails",
+    "VetCare",
+    "FurFresh",
+    "Pounce",
+    "Tiny Paws",
+    "Desert Den",
 ]
 NOUNS = {
     "food": ["Kibble", "Pouches", "Treats", "Pellets", "Seed Mix", "Biscuits", "Flakes"],

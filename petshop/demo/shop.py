@@ -70,7 +70,9 @@ def _products(report: SeedReport, *, created_by: User) -> None:
     pet_types = {p.slug: p for p in PetType.objects.all()}
     categories = {c.slug: c for c in Category.objects.all()}
     existing = set(
-        Product.objects.filter(sku__in=[row[0] for row in data.PRODUCTS]).values_list("sku", flat=True)
+        Product.objects.filter(sku__in=[row[0] for row in data.PRODUCTS]).values_list(
+            "sku", flat=True
+        )
     )
     # Created from each pet's last product to its first, so the newest products (the
     # home page's "new in the shop") are a mix of every pet rather than one pet's.
@@ -111,7 +113,9 @@ def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
         )
         if invoice_status == "paid":
             invoice_set_status(
-                invoice=order.live_invoice, status="paid", payment_reference=f"DEMO-PAY-{order.pk:04d}"
+                invoice=order.live_invoice,
+                status="paid",
+                payment_reference=f"DEMO-PAY-{order.pk:04d}",
             )
         if status == OrderStatus.CANCELLED:
             order = order_cancel(order=order, by=user)

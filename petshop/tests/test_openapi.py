@@ -35,7 +35,9 @@ def test_schema_is_a_valid_openapi_3_document(schema):
 
 
 def test_every_endpoint_of_api_md_is_documented(schema):
-    documented = {(_template(path), method.upper()) for path, ops in schema["paths"].items() for method in ops}
+    documented = {
+        (_template(path), method.upper()) for path, ops in schema["paths"].items() for method in ops
+    }
     missing = [e.id for e in DOCUMENTED if (_template(e.path), e.method) not in documented]
     assert missing == []
 
@@ -72,7 +74,9 @@ def test_checkout_documents_the_idempotency_key_header_and_both_success_codes(sc
 
 def test_paths_take_integer_ids(schema):
     for path, ops in schema["paths"].items():
-        for param in ops.get("parameters", []) + [p for op in ops.values() if isinstance(op, dict) for p in op.get("parameters", [])]:
+        for param in ops.get("parameters", []) + [
+            p for op in ops.values() if isinstance(op, dict) for p in op.get("parameters", [])
+        ]:
             if param["in"] == "path" and param["name"] in {"id", "product_id"}:
                 assert param["schema"]["type"] == "integer", path
 
@@ -85,16 +89,34 @@ def test_money_is_a_decimal_string(schema):
 def test_status_enums_are_named_per_state_machine(schema):
     components = schema["components"]["schemas"]
     assert components["OrderStatusEnum"]["enum"] == [
-        "pending", "confirmed", "processing", "shipped", "delivered", "cancelled"
+        "pending",
+        "confirmed",
+        "processing",
+        "shipped",
+        "delivered",
+        "cancelled",
     ]
-    assert set(components["InvoiceStatusEnum"]["enum"]) == {"pending", "paid", "overdue", "cancelled", "refunded"}
-    assert set(components["ReturnStatusEnum"]["enum"]) == {"requested", "approved", "processed", "rejected"}
+    assert set(components["InvoiceStatusEnum"]["enum"]) == {
+        "pending",
+        "paid",
+        "overdue",
+        "cancelled",
+        "refunded",
+    }
+    assert set(components["ReturnStatusEnum"]["enum"]) == {
+        "requested",
+        "approved",
+        "processed",
+        "rejected",
+    }
 
 
 def test_spectacular_validates_without_a_single_warning(tmp_path):
     # --fail-on-warn turns every drf-spectacular warning (unknown types, enum name
     # collisions, views it cannot introspect) into a failure.
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
     assert (tmp_path / "schema.yaml").stat().st_size > 10_000
 
 

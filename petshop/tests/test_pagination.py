@@ -46,4 +46,6 @@ def test_the_api_serves_a_deep_page(deep_from_offset_10, api_client):
         ProductFactory(name=f"Item {n:02d}")
     response = api_client.get("/api/v1/products/", {"page": 3, "page_size": 10, "ordering": "name"})
     assert response.status_code == 200
-    assert [p["name"] for p in response.json()["results"]] == [f"Item {n:02d}" for n in range(20, 30)]
+    assert [p["name"] for p in response.json()["results"]] == [
+        f"Item {n:02d}" for n in range(20, 30)
+    ]

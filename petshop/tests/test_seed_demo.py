@@ -11,7 +11,15 @@ from catalog.models import Category, PetType, Product
 from catalog.tests.factories import ProductFactory
 from petshop.demo import data
 from returns.models import Return, ReturnLine
-from sales.models import Cart, Invoice, InvoiceStatus, Order, OrderLine, OrderStatus, OrderStatusChange
+from sales.models import (
+    Cart,
+    Invoice,
+    InvoiceStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +85,9 @@ def test_demo_logins_are_printed_and_work():
 
 def test_demo_passwords_pass_the_password_validators():
     for username, email, first, last, password, _ in data.USERS:
-        validate_password(password, User(username=username, email=email, first_name=first, last_name=last))
+        validate_password(
+            password, User(username=username, email=email, first_name=first, last_name=last)
+        )
 
 
 def test_second_run_restores_a_changed_demo_password():
@@ -119,7 +129,11 @@ def test_delivered_demo_orders_have_their_whole_history():
     seed()
     for order in Order.objects.filter(status=OrderStatus.DELIVERED):
         assert [c.to_status for c in order.history.all()] == [
-            "pending", "confirmed", "processing", "shipped", "delivered",
+            "pending",
+            "confirmed",
+            "processing",
+            "shipped",
+            "delivered",
         ]
         assert order.delivered_at is not None
 

@@ -21,7 +21,12 @@ def run_python(args: list[str], **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(env, DJANGO_SETTINGS_MODULE="petshop.settings")
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -56,9 +61,7 @@ def test_development_starts_without_any_environment():
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = run_python(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION
-    )
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -72,7 +75,9 @@ def _names_read(path: Path, pattern: str) -> set[str]:
 def test_env_example_lists_every_variable_the_settings_read():
     documented = _names_read(ROOT / ".env.example", r"(?m)^([A-Z][A-Z0-9_]+)=")
     read = _names_read(ROOT / "petshop" / "settings.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"')
-    read |= _names_read(ROOT / "gunicorn.conf.py", r'(?:_int\(|environ\.get\()\s*"([A-Z][A-Z0-9_]+)"')
+    read |= _names_read(
+        ROOT / "gunicorn.conf.py", r'(?:_int\(|environ\.get\()\s*"([A-Z][A-Z0-9_]+)"'
+    )
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY"} <= read
     assert read - documented == set()
 

@@ -74,7 +74,9 @@ def test_reject_without_a_note_shows_the_form_again(staff):
 def test_process_restocks_refunds_and_says_so(staff):
     product = ProductFactory(stock=10, price=Decimal("7.50"))
     order = order_in_status(OrderStatus.DELIVERED, products=[product], quantity=3)
-    invoice_set_status(invoice=order.invoices.get(), status=InvoiceStatus.PAID, payment_reference="R1")
+    invoice_set_status(
+        invoice=order.invoices.get(), status=InvoiceStatus.PAID, payment_reference="R1"
+    )
     ret = request_return(order=order, quantity=2)
     return_set_status(return_request=ret, status=ReturnStatus.APPROVED)
 

@@ -27,12 +27,17 @@ def url(ret, suffix=""):
 
 
 def delivered(user, *, products=None, quantity=2, **kwargs):
-    return order_in_status(OrderStatus.DELIVERED, user=user, products=products, quantity=quantity, **kwargs)
+    return order_in_status(
+        OrderStatus.DELIVERED, user=user, products=products, quantity=quantity, **kwargs
+    )
 
 
 def body_for(order, quantity=1, reason="Too small", product=None):
     product_id = product.pk if product else order.lines.first().product_id
-    return {"order_id": order.pk, "items": [{"product_id": product_id, "quantity": quantity, "reason": reason}]}
+    return {
+        "order_id": order.pk,
+        "items": [{"product_id": product_id, "quantity": quantity, "reason": reason}],
+    }
 
 
 # --- R3 create -------------------------------------------------------------------------
@@ -46,13 +51,27 @@ def test_owner_requests_a_return_at_the_price_paid(customer, customer_client):
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {
-        "id", "order_id", "user_id", "status", "items", "refund_total", "admin_notes",
-        "created_at", "updated_at", "processed_at",
+        "id",
+        "order_id",
+        "user_id",
+        "status",
+        "items",
+        "refund_total",
+        "admin_notes",
+        "created_at",
+        "updated_at",
+        "processed_at",
     }
     assert body["status"] == "requested" and body["user_id"] == customer.pk
     assert body["items"] == [
-        {"product_id": product.pk, "name": product.name, "quantity": 2, "reason": "Too small",
-         "unit_price": "8.00", "refund_amount": "16.00"}
+        {
+            "product_id": product.pk,
+            "name": product.name,
+            "quantity": 2,
+            "reason": "Too small",
+            "unit_price": "8.00",
+            "refund_amount": "16.00",
+        }
     ]
     assert body["refund_total"] == "16.00"
 
@@ -79,7 +98,9 @@ def test_undelivered_order_is_409_order_not_delivered(customer, customer_client)
 
 
 def test_closed_window_is_409_return_window_closed(customer, customer_client, settings):
-    order = delivered(customer, delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1))
+    order = delivered(
+        customer, delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1)
+    )
     response = customer_client.post(RETURNS, body_for(order))
     assert response.status_code == 409 and response.json()["code"] == "return_window_closed"
 
@@ -91,7 +112,9 @@ def test_more_than_ordered_is_409_return_quantity_exceeded(customer, customer_cl
 
 
 @pytest.mark.parametrize("quantity", [MAX_LINE_QUANTITY + 1, 10**6])
-def test_more_than_any_line_holds_is_409_return_quantity_exceeded_too(customer, customer_client, quantity):
+def test_more_than_any_line_holds_is_409_return_quantity_exceeded_too(
+    customer, customer_client, quantity
+):
     # Above the cart's 50 a line cannot have been ordered: still "more than ordered"
     # (API.md R3), not a 400 from the input's shape.
     order = delivered(customer, quantity=2)
@@ -118,7 +141,9 @@ def test_rejected_returns_free_their_quantities(customer, customer_client):
 
 def test_a_product_not_in_the_order_is_400(customer, customer_client):
     order = delivered(customer)
-    assert customer_client.post(RETURNS, body_for(order, product=ProductFactory())).status_code == 400
+    assert (
+        customer_client.post(RETURNS, body_for(order, product=ProductFactory())).status_code == 400
+    )
 
 
 def test_a_product_twice_is_400(customer, customer_client):
@@ -130,7 +155,10 @@ def test_a_product_twice_is_400(customer, customer_client):
 
 @pytest.mark.parametrize("reason", ["", "x" * 501])
 def test_reason_out_of_bounds_is_400(customer, customer_client, reason):
-    assert customer_client.post(RETURNS, body_for(delivered(customer), reason=reason)).status_code == 400
+    assert (
+        customer_client.post(RETURNS, body_for(delivered(customer), reason=reason)).status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize("items", [[], "all of it", None])
@@ -148,7 +176,9 @@ def test_status_in_the_body_is_ignored(customer, customer_client):
 # --- R1 list, R2 detail ---------------------------------------------------------------------
 
 
-def test_customer_lists_own_returns_admin_all(customer, other_customer, customer_client, admin_client_api):
+def test_customer_lists_own_returns_admin_all(
+    customer, other_customer, customer_client, admin_client_api
+):
     mine = request_return(order=delivered(customer))
     request_return(order=delivered(other_customer))
     assert [r["id"] for r in customer_client.get(RETURNS).json()["results"]] == [mine.pk]
@@ -160,8 +190,12 @@ def test_returns_filter_by_status_and_order(customer, customer_client):
     first = request_return(order=first_order)
     second = request_return(order=second_order)
     return_set_status(return_request=second, status=ReturnStatus.APPROVED)
-    assert [r["id"] for r in customer_client.get(RETURNS, {"status": "approved"}).json()["results"]] == [second.pk]
-    assert [r["id"] for r in customer_client.get(RETURNS, {"order": first_order.pk}).json()["results"]] == [first.pk]
+    assert [
+        r["id"] for r in customer_client.get(RETURNS, {"status": "approved"}).json()["results"]
+    ] == [second.pk]
+    assert [
+        r["id"] for r in customer_client.get(RETURNS, {"order": first_order.pk}).json()["results"]
+    ] == [first.pk]
 
 
 def test_other_customer_cannot_read_my_return(customer, customer_client, other_client):
@@ -176,7 +210,9 @@ def test_other_customer_cannot_read_my_return(customer, customer_client, other_c
 def test_admin_edits_a_requested_return(customer, admin_client_api):
     order = delivered(customer, quantity=3)
     ret = request_return(order=order, quantity=1)
-    response = admin_client_api.patch(url(ret), {**body_for(order, quantity=3, reason="Broken"), "admin_notes": "ok"})
+    response = admin_client_api.patch(
+        url(ret), {**body_for(order, quantity=3, reason="Broken"), "admin_notes": "ok"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["items"][0]["quantity"] == 3 and body["admin_notes"] == "ok"
@@ -210,7 +246,9 @@ def test_processing_restocks_and_credits_the_invoice(customer, admin_client_api)
     invoice_set_status(invoice=Invoice.objects.live().get(order=order), status=InvoiceStatus.PAID)
     ret = request_return(order=order, quantity=2)
     assert admin_client_api.patch(url(ret, "status/"), {"status": "approved"}).status_code == 200
-    response = admin_client_api.patch(url(ret, "status/"), {"status": "processed", "admin_notes": "done"})
+    response = admin_client_api.patch(
+        url(ret, "status/"), {"status": "processed", "admin_notes": "done"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "processed" and body["processed_at"] and body["admin_notes"] == "done"
@@ -221,7 +259,9 @@ def test_processing_restocks_and_credits_the_invoice(customer, admin_client_api)
 
 def test_rejecting_a_requested_return(customer, admin_client_api):
     ret = request_return(order=delivered(customer))
-    body = admin_client_api.patch(url(ret, "status/"), {"status": "rejected", "admin_notes": "worn"}).json()
+    body = admin_client_api.patch(
+        url(ret, "status/"), {"status": "rejected", "admin_notes": "worn"}
+    ).json()
     assert body["status"] == "rejected" and body["admin_notes"] == "worn"
 
 
@@ -246,7 +286,9 @@ def test_owner_withdraws_a_requested_return(customer, customer_client):
     assert not Return.objects.filter(pk=ret.pk).exists()
 
 
-def test_owner_cannot_withdraw_a_rejected_return_admin_can(customer, customer_client, admin_client_api):
+def test_owner_cannot_withdraw_a_rejected_return_admin_can(
+    customer, customer_client, admin_client_api
+):
     ret = request_return(order=delivered(customer))
     return_set_status(return_request=ret, status=ReturnStatus.REJECTED)
     response = customer_client.delete(url(ret))
@@ -269,7 +311,9 @@ def test_other_customer_cannot_delete_my_return(customer, other_client):
 # --- query counts -------------------------------------------------------------------------------
 
 
-def test_return_list_queries_do_not_grow_with_page_size(customer, customer_client, admin_client_api):
+def test_return_list_queries_do_not_grow_with_page_size(
+    customer, customer_client, admin_client_api
+):
     for _ in range(7):
         order = delivered(customer, products=[ProductFactory(), ProductFactory()])
         request_return(order=order)

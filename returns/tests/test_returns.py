@@ -67,7 +67,10 @@ def in_status(order, status, product, quantity=1) -> Return:
 def test_request_makes_a_return_with_lines_at_the_price_paid(delivered, food, toy):
     ret = return_request(order=delivered, items=[item(food, 2), item(toy, 1, "Broken")])
     assert ret.status == R.REQUESTED
-    lines = {(l.product_id, l.quantity, l.reason, l.unit_price, l.refund_amount) for l in ret.lines.all()}
+    lines = {
+        (line.product_id, line.quantity, line.reason, line.unit_price, line.refund_amount)
+        for line in ret.lines.all()
+    }
     assert lines == {
         (food.pk, 2, "Wrong size", Decimal("12.50"), Decimal("25.00")),
         (toy.pk, 1, "Broken", Decimal("4.00"), Decimal("4.00")),
@@ -91,7 +94,9 @@ def test_an_order_not_delivered_is_order_not_delivered(status, food):
 
 
 def delivered_days_ago(order, days, **extra) -> Order:
-    Order.objects.filter(pk=order.pk).update(delivered_at=timezone.now() - timedelta(days=days, **extra))
+    Order.objects.filter(pk=order.pk).update(
+        delivered_at=timezone.now() - timedelta(days=days, **extra)
+    )
     order.refresh_from_db()
     return order
 
@@ -221,7 +226,9 @@ def test_the_table_is_exactly_the_api_contract():
     assert {(a, b) for a, targets in RETURN_TRANSITIONS.items() for b in targets} == ALLOWED
 
 
-@pytest.mark.parametrize("from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])
+@pytest.mark.parametrize(
+    "from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS]
+)
 def test_set_status_allows_exactly_the_api_moves(delivered, food, from_status, to_status):
     ret = in_status(delivered, from_status, food)
     if (from_status, to_status) in ALLOWED:

@@ -29,8 +29,14 @@ def form_url(order) -> str:
 def test_delivered_order_page_offers_a_return_and_a_pending_one_does_not(shopper, customer):
     delivered = order_in_status(OrderStatus.DELIVERED, user=customer)
     pending = place_order(user=customer)
-    assert form_url(delivered) in shopper.get(reverse("sales:order", args=[delivered.number])).content.decode()
-    assert form_url(pending) not in shopper.get(reverse("sales:order", args=[pending.number])).content.decode()
+    assert (
+        form_url(delivered)
+        in shopper.get(reverse("sales:order", args=[delivered.number])).content.decode()
+    )
+    assert (
+        form_url(pending)
+        not in shopper.get(reverse("sales:order", args=[pending.number])).content.decode()
+    )
 
 
 def test_customer_requests_a_return_of_delivered_items(shopper, customer):
@@ -52,7 +58,9 @@ def test_return_form_needs_an_item_and_a_reason_for_it(shopper, customer):
     line = order.lines.get()
     nothing = shopper.post(form_url(order), {f"quantity_{line.pk}": "0"})
     assert nothing.status_code == 400 and "Choose at least one item" in nothing.content.decode()
-    no_reason = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": " "})
+    no_reason = shopper.post(
+        form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": " "}
+    )
     assert no_reason.context["form"].errors[f"reason_{line.pk}"]
     assert not Return.objects.exists()
 
@@ -60,7 +68,9 @@ def test_return_form_needs_an_item_and_a_reason_for_it(shopper, customer):
 def test_return_of_an_undelivered_order_is_refused_with_the_reason(shopper, customer):
     order = order_in_status(OrderStatus.SHIPPED, user=customer)
     line = order.lines.get()
-    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Broken"})
+    response = shopper.post(
+        form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Broken"}
+    )
     assert response.status_code == 409
     assert "Only a delivered order can be returned." in response.content.decode()
     assert not Return.objects.exists()
@@ -68,10 +78,14 @@ def test_return_of_an_undelivered_order_is_refused_with_the_reason(shopper, cust
 
 def test_return_after_the_window_is_refused(shopper, customer, settings):
     order = order_in_status(
-        OrderStatus.DELIVERED, user=customer, delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1)
+        OrderStatus.DELIVERED,
+        user=customer,
+        delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1),
     )
     line = order.lines.get()
-    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Late"})
+    response = shopper.post(
+        form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Late"}
+    )
     assert response.status_code == 409 and "days after delivery" in response.content.decode()
 
 
@@ -96,7 +110,9 @@ def test_return_form_of_another_customers_order_is_not_found(shopper, other_cust
     order = order_in_status(OrderStatus.DELIVERED, user=other_customer)
     line = order.lines.get()
     assert shopper.get(form_url(order)).status_code == 404
-    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Mine now"})
+    response = shopper.post(
+        form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "Mine now"}
+    )
     assert response.status_code == 404
     assert not Return.objects.exists()
 
@@ -116,7 +132,9 @@ def test_returns_pages_need_a_login(client):
 
 def test_order_page_says_when_the_return_window_has_closed(shopper, customer, settings):
     order = order_in_status(
-        OrderStatus.DELIVERED, user=customer, delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1)
+        OrderStatus.DELIVERED,
+        user=customer,
+        delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1),
     )
     html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
     assert "return window for this order has closed" in html
@@ -125,7 +143,10 @@ def test_order_page_says_when_the_return_window_has_closed(shopper, customer, se
 
 def test_customer_withdraws_a_requested_return(shopper, customer):
     ret = request_return(user=customer)
-    assert reverse("returns:withdraw", args=[ret.pk]) in shopper.get(reverse("returns:detail", args=[ret.pk])).content.decode()
+    assert (
+        reverse("returns:withdraw", args=[ret.pk])
+        in shopper.get(reverse("returns:detail", args=[ret.pk])).content.decode()
+    )
     response = shopper.post(reverse("returns:withdraw", args=[ret.pk]), follow=True)
     assert f"Return #{ret.pk} is withdrawn." in [str(m) for m in response.context["messages"]]
     assert not Return.objects.filter(pk=ret.pk).exists()

@@ -78,7 +78,15 @@ class OrderAdmin(ServiceModelAdmin):
         "updated_at",
         "delivered_at",
     )
-    readonly_fields = ("number", "user", "status", "total", "created_at", "updated_at", "delivered_at")
+    readonly_fields = (
+        "number",
+        "user",
+        "status",
+        "total",
+        "created_at",
+        "updated_at",
+        "delivered_at",
+    )
     actions = [
         _status_action(OrderStatus.CONFIRMED, "Confirm"),
         _status_action(OrderStatus.PROCESSING, "Process"),

@@ -66,10 +66,14 @@ def sales_overview(request):
         "orders_total": sum(d.orders for d in series),
         "revenue_total": sum(d.revenue for d in series),
         "orders_chart": bar_chart(
-            [d.orders for d in series], labels, [f"{d.day:%a %d %b}: {d.orders} orders" for d in series]
+            [d.orders for d in series],
+            labels,
+            [f"{d.day:%a %d %b}: {d.orders} orders" for d in series],
         ),
         "revenue_chart": bar_chart(
-            [d.revenue for d in series], labels, [f"{d.day:%a %d %b}: {d.revenue} revenue" for d in series]
+            [d.revenue for d in series],
+            labels,
+            [f"{d.day:%a %d %b}: {d.revenue} revenue" for d in series],
         ),
         "by_status": orders_by_status(),
         "low_stock_count": low_count,

@@ -39,10 +39,14 @@ class OrderFilter(django_filters.FilterSet):
     user = UserIdFilter(field_name="user_id")
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", help_text="Placed on or after (YYYY-MM-DD)."
+        field_name="created_at",
+        lookup_expr="date__gte",
+        help_text="Placed on or after (YYYY-MM-DD).",
     )
     created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", help_text="Placed on or before (YYYY-MM-DD)."
+        field_name="created_at",
+        lookup_expr="date__lte",
+        help_text="Placed on or before (YYYY-MM-DD).",
     )
 
     class Meta:
@@ -65,4 +69,6 @@ class InvoiceFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         overdue = Invoice.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
+        return (
+            queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
+        )

@@ -96,7 +96,10 @@ class CartQuantitySerializer(serializers.Serializer):
 class OrderItemSerializer(serializers.ModelSerializer):
     product_id = serializers.IntegerField(read_only=True)
     unit_price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, read_only=True, help_text="The price paid, frozen at checkout."
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="The price paid, frozen at checkout.",
     )
     line_total = serializers.DecimalField(**MONEY)
 
@@ -207,9 +210,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
 class InvoiceCreateSerializer(serializers.Serializer):
     order_id = serializers.PrimaryKeyRelatedField(
-        queryset=Order.objects.all(), pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        queryset=Order.objects.all(),
+        pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
     )
-    due_date = serializers.DateField(required=False, help_text="Default: issue date + INVOICE_DUE_DAYS.")
+    due_date = serializers.DateField(
+        required=False, help_text="Default: issue date + INVOICE_DUE_DAYS."
+    )
 
 
 class InvoiceUpdateSerializer(serializers.Serializer):

@@ -135,7 +135,9 @@ class CartViewSet(viewsets.GenericViewSet):
         responses={200: AdminCartSerializer(many=True), **ADMIN_ONLY, **error_responses(400, 404)},
         description="Every non-empty cart of a user.",
     ),
-    retrieve=extend_schema(responses={200: AdminCartSerializer, **ADMIN_ONLY, **error_responses(404)}),
+    retrieve=extend_schema(
+        responses={200: AdminCartSerializer, **ADMIN_ONLY, **error_responses(404)}
+    ),
 )
 class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """All users' carts, for staff (K7, K8)."""
@@ -184,19 +186,23 @@ class OrderViewSet(
         request=CheckoutSerializer,
         responses={
             201: OrderSerializer,
-            200: OpenApiResponse(OrderSerializer, description="A replay of a known Idempotency-Key."),
+            200: OpenApiResponse(
+                OrderSerializer, description="A replay of a known Idempotency-Key."
+            ),
             **error_responses(400, 401, 409),
         },
         description=(
             "Checkout. Without `items` the cart becomes the order (and is emptied); with "
-            "`items` it is a \"buy now\" order. 400 `cart_empty`; 409 `insufficient_stock` "
+            '`items` it is a "buy now" order. 400 `cart_empty`; 409 `insufficient_stock` '
             "(with `items`), `product_unavailable`, `idempotency_key_reused`."
         ),
     )
     def create(self, request):
         data = validated(CheckoutSerializer, request.data)
         key = request.headers.get("Idempotency-Key") or None
-        order, created = order_place(user=request.user, idempotency_key=key, with_details=True, **data)
+        order, created = order_place(
+            user=request.user, idempotency_key=key, with_details=True, **data
+        )
         if created:  # comes with its lines, history and invoice (no re-read needed)
             return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
         return self._render(order)

@@ -26,9 +26,7 @@ def cart_for_session(*, session_key: str, create: bool = True) -> Cart | None:
 
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(
-            f"Quantity must be between 1 and {MAX_LINE_QUANTITY}.", field="quantity"
-        )
+        raise InvalidInput(f"Quantity must be between 1 and {MAX_LINE_QUANTITY}.", field="quantity")
 
 
 def _sellable_products(product_ids) -> dict[int, Product]:
@@ -80,9 +78,12 @@ def cart_add(*, cart: Cart, product_id: int, quantity: int = 1) -> CartLine:
 def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> CartLine | None:
     """Set a line's quantity; 0 removes the line. Not in the cart → NotInCart."""
     _lock(cart)
-    line = CartLine.objects.select_for_update().select_related("product").filter(
-        cart=cart, product_id=product_id
-    ).first()
+    line = (
+        CartLine.objects.select_for_update()
+        .select_related("product")
+        .filter(cart=cart, product_id=product_id)
+        .first()
+    )
     if line is None:
         raise NotInCart()
     if quantity == 0:
@@ -90,7 +91,9 @@ def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> CartLine
         return None
     _check_quantity(quantity)
     if not line.product.is_active:
-        raise InvalidInput("Unknown or unavailable product.", field="product_id", product_ids=[product_id])
+        raise InvalidInput(
+            "Unknown or unavailable product.", field="product_id", product_ids=[product_id]
+        )
     _check_stock(line.product, quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
@@ -179,9 +182,13 @@ def cart_merge(*, source: Cart, target: Cart) -> list[str]:
             existing[product.pk].quantity = quantity
             existing[product.pk].save(update_fields=["quantity"])
         elif len(existing) >= MAX_CART_PRODUCTS:
-            messages.append(f"{product.name} was left out: a cart holds at most {MAX_CART_PRODUCTS} products.")
+            messages.append(
+                f"{product.name} was left out: a cart holds at most {MAX_CART_PRODUCTS} products."
+            )
         else:
-            existing[product.pk] = CartLine.objects.create(cart=target, product=product, quantity=quantity)
+            existing[product.pk] = CartLine.objects.create(
+                cart=target, product=product, quantity=quantity
+            )
     source.delete()
     return messages
 

@@ -22,7 +22,9 @@ IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
 def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
     body = {
         "shipping_address": shipping_address,
-        "items": sorted((i["product_id"], i["quantity"]) for i in items) if items is not None else None,
+        "items": sorted((i["product_id"], i["quantity"]) for i in items)
+        if items is not None
+        else None,
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -105,7 +107,10 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
         # neither lost by the emptying below nor ordered half-way.
         cart = Cart.objects.select_for_update().filter(user=user).first()
         items = (
-            [{"product_id": l.product_id, "quantity": l.quantity} for l in cart.lines.all()]
+            [
+                {"product_id": line.product_id, "quantity": line.quantity}
+                for line in cart.lines.all()
+            ]
             if cart
             else []
         )

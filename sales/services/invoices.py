@@ -101,7 +101,9 @@ def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str 
 def invoice_delete(*, invoice: Invoice) -> None:
     invoice = _lock(invoice)
     if invoice.status != InvoiceStatus.CANCELLED:
-        raise InvalidTransition("Only a cancelled invoice can be deleted.", from_status=invoice.status)
+        raise InvalidTransition(
+            "Only a cancelled invoice can be deleted.", from_status=invoice.status
+        )
     invoice.delete()
 
 

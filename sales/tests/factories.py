@@ -7,7 +7,9 @@ from sales.models import Order, OrderStatus
 from sales.services import order_cancel, order_place, order_set_status
 
 
-def place_order(*, user=None, products=None, quantity=1, shipping_address="1 Dog Lane, Barkville") -> Order:
+def place_order(
+    *, user=None, products=None, quantity=1, shipping_address="1 Dog Lane, Barkville"
+) -> Order:
     user = user or UserFactory()
     products = products or [ProductFactory()]
     items = [{"product_id": p.pk, "quantity": quantity} for p in products]
@@ -15,7 +17,9 @@ def place_order(*, user=None, products=None, quantity=1, shipping_address="1 Dog
     return order
 
 
-def order_in_status(status: str, *, user=None, products=None, quantity=1, delivered_at=None) -> Order:
+def order_in_status(
+    status: str, *, user=None, products=None, quantity=1, delivered_at=None
+) -> Order:
     """An order moved to `status` through the services, as staff would."""
     order = place_order(user=user, products=products, quantity=quantity)
     admin = AdminFactory()
@@ -27,4 +31,3 @@ def order_in_status(status: str, *, user=None, products=None, quantity=1, delive
         Order.objects.filter(pk=order.pk).update(delivered_at=delivered_at)
         order.refresh_from_db()
     return order
-

@@ -100,10 +100,16 @@ def test_bulk_action_reports_how_many_moved_and_which_were_refused_and_why(staff
 
     response = act(staff, ORDERS, "mark_shipped", [*movable, stuck])
 
-    assert sorted(Order.objects.values_list("status", flat=True)) == ["delivered", "shipped", "shipped"]
+    assert sorted(Order.objects.values_list("status", flat=True)) == [
+        "delivered",
+        "shipped",
+        "shipped",
+    ]
     success, warning = messages_of(response)
     assert success == "2 orders moved to shipped."
-    assert warning == f"1 order refused: {stuck.number}: An order cannot go from delivered to shipped."
+    assert (
+        warning == f"1 order refused: {stuck.number}: An order cannot go from delivered to shipped."
+    )
 
 
 def test_bulk_action_lists_each_refusal_as_its_own_sentence(staff):
@@ -131,7 +137,9 @@ def test_order_change_form_edits_only_the_address_through_the_service(staff):
     url = reverse("admin:sales_order_change", args=[order.pk])
 
     # Status and total in the POST are ignored: they are read-only fields.
-    data = form_data(staff.get(url), shipping_address="2 Cat Street, Meowtown", status="delivered", total="0.01")
+    data = form_data(
+        staff.get(url), shipping_address="2 Cat Street, Meowtown", status="delivered", total="0.01"
+    )
     response = staff.post(url, data)
 
     assert response.status_code == 302
@@ -145,7 +153,9 @@ def test_address_change_of_a_shipped_order_is_refused(staff):
     order = order_in_status(OrderStatus.SHIPPED)
     url = reverse("admin:sales_order_change", args=[order.pk])
 
-    response = staff.post(url, form_data(staff.get(url), shipping_address="2 Cat Street, Meowtown"), follow=True)
+    response = staff.post(
+        url, form_data(staff.get(url), shipping_address="2 Cat Street, Meowtown"), follow=True
+    )
 
     order.refresh_from_db()
     assert order.shipping_address == "1 Dog Lane, Barkville"
@@ -201,7 +211,6 @@ def test_invoice_changelist_runs_a_fixed_number_of_queries(staff, django_assert_
         staff.get(INVOICES, {"overdue": "no"})
 
 
-
 def test_record_payment_asks_for_the_reference_first(staff):
     invoice = place_order().invoices.get()
 
@@ -217,7 +226,12 @@ def test_record_payment_marks_paid_with_the_reference(staff):
     invoice = place_order().invoices.get()
 
     response = act(
-        staff, INVOICES, "record_payment", [invoice], apply="1", **{f"reference_{invoice.pk}": "BANK-42"}
+        staff,
+        INVOICES,
+        "record_payment",
+        [invoice],
+        apply="1",
+        **{f"reference_{invoice.pk}": "BANK-42"},
     )
 
     invoice.refresh_from_db()
@@ -282,11 +296,17 @@ def test_invoice_edit_changes_notes_and_due_date_through_the_service(staff):
     url = reverse("admin:sales_invoice_change", args=[invoice.pk])
     due = invoice.due_date + timedelta(days=5)
 
-    data = form_data(staff.get(url), due_date=due.isoformat(), notes="Call first", status="paid", total="1")
+    data = form_data(
+        staff.get(url), due_date=due.isoformat(), notes="Call first", status="paid", total="1"
+    )
     staff.post(url, data)
 
     invoice.refresh_from_db()
-    assert (invoice.due_date, invoice.notes, invoice.status) == (due, "Call first", InvoiceStatus.PENDING)
+    assert (invoice.due_date, invoice.notes, invoice.status) == (
+        due,
+        "Call first",
+        InvoiceStatus.PENDING,
+    )
 
 
 def test_invoice_due_date_before_issue_is_refused(staff):
@@ -304,7 +324,9 @@ def test_invoice_due_date_before_issue_is_refused(staff):
 
 
 def test_printable_invoice_shows_the_lines_and_total(staff):
-    order = place_order(products=[ProductFactory(name="Chew toy", price=Decimal("4.50"))], quantity=2)
+    order = place_order(
+        products=[ProductFactory(name="Chew toy", price=Decimal("4.50"))], quantity=2
+    )
     invoice = order.invoices.get()
 
     change = staff.get(reverse("admin:sales_invoice_change", args=[invoice.pk]))
@@ -353,7 +375,9 @@ def test_order_page_button_moves_the_order_and_returns_to_it(staff):
 def test_order_page_button_for_a_forbidden_move_is_refused(staff):
     order = order_in_status(OrderStatus.DELIVERED)
 
-    response = staff.post(reverse("admin:sales_order_act", args=[order.pk]), {"action": "cancel"}, follow=True)
+    response = staff.post(
+        reverse("admin:sales_order_act", args=[order.pk]), {"action": "cancel"}, follow=True
+    )
 
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED
@@ -367,7 +391,9 @@ def test_invoice_page_records_a_payment_through_the_reference_form(staff):
     act_url = reverse("admin:sales_invoice_act", args=[invoice.pk])
 
     form_page = staff.post(act_url, {"action": "record_payment"})
-    staff.post(act_url, {"action": "record_payment", "apply": "1", f"reference_{invoice.pk}": "CARD-7"})
+    staff.post(
+        act_url, {"action": "record_payment", "apply": "1", f"reference_{invoice.pk}": "CARD-7"}
+    )
 
     assert form_page.templates[0].name == "admin/sales/invoice/record_payment.html"
     invoice.refresh_from_db()
@@ -375,8 +401,12 @@ def test_invoice_page_records_a_payment_through_the_reference_form(staff):
 
 
 @pytest.mark.parametrize("object_id", ["abc", "999999", "1%2F2"])
-def test_order_page_button_for_a_missing_or_malformed_id_is_a_message_not_an_error(staff, object_id):
-    response = staff.post(f"/admin/sales/order/{object_id}/act/", {"action": "mark_shipped"}, follow=True)
+def test_order_page_button_for_a_missing_or_malformed_id_is_a_message_not_an_error(
+    staff, object_id
+):
+    response = staff.post(
+        f"/admin/sales/order/{object_id}/act/", {"action": "mark_shipped"}, follow=True
+    )
 
     assert response.status_code == 200
     assert "No such action for this object." in messages_of(response)

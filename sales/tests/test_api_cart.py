@@ -106,7 +106,13 @@ def test_put_replaces_the_whole_cart(customer, customer_client):
     old, new_a, new_b = ProductFactory(), ProductFactory(), ProductFactory()
     fill(customer, old)
     response = customer_client.put(
-        CART, {"items": [{"product_id": new_a.pk, "quantity": 2}, {"product_id": new_b.pk, "quantity": 1}]}
+        CART,
+        {
+            "items": [
+                {"product_id": new_a.pk, "quantity": 2},
+                {"product_id": new_b.pk, "quantity": 1},
+            ]
+        },
     )
     assert response.status_code == 200
     assert sorted(i["product_id"] for i in response.json()["items"]) == sorted([new_a.pk, new_b.pk])
@@ -117,7 +123,13 @@ def test_put_is_all_or_nothing_when_a_line_is_short(customer, customer_client):
     fill(customer, kept)
     short = ProductFactory(stock=1)
     response = customer_client.put(
-        CART, {"items": [{"product_id": ProductFactory().pk, "quantity": 1}, {"product_id": short.pk, "quantity": 5}]}
+        CART,
+        {
+            "items": [
+                {"product_id": ProductFactory().pk, "quantity": 1},
+                {"product_id": short.pk, "quantity": 5},
+            ]
+        },
     )
     assert response.status_code == 409 and response.json()["code"] == "insufficient_stock"
     assert list(CartLine.objects.values_list("product_id", flat=True)) == [kept.pk]
@@ -125,7 +137,13 @@ def test_put_is_all_or_nothing_when_a_line_is_short(customer, customer_client):
 
 def test_put_with_a_duplicate_product_is_400(customer_client, product):
     response = customer_client.put(
-        CART, {"items": [{"product_id": product.pk, "quantity": 1}, {"product_id": product.pk, "quantity": 2}]}
+        CART,
+        {
+            "items": [
+                {"product_id": product.pk, "quantity": 1},
+                {"product_id": product.pk, "quantity": 2},
+            ]
+        },
     )
     assert response.status_code == 400
 
@@ -182,7 +200,9 @@ def test_delete_item_is_204_then_404(customer, customer_client, product):
     assert customer_client.delete(item_url(product.pk)).status_code == 404
 
 
-def test_admin_lists_only_non_empty_carts_with_user_id(customer, other_customer, admin_client_api, product):
+def test_admin_lists_only_non_empty_carts_with_user_id(
+    customer, other_customer, admin_client_api, product
+):
     fill(customer, product)
     cart_for_user(user=other_customer)  # empty: not listed
     body = admin_client_api.get("/api/v1/carts/").json()
@@ -216,7 +236,9 @@ def test_anonymous_has_no_cart(api_client):
     assert not Cart.objects.exists()
 
 
-def test_admin_cart_list_queries_do_not_grow_with_page_size(admin_client_api, django_assert_max_num_queries):
+def test_admin_cart_list_queries_do_not_grow_with_page_size(
+    admin_client_api, django_assert_max_num_queries
+):
     for _ in range(8):
         fill(UserFactory(), ProductFactory(), ProductFactory())
     small = count_queries(admin_client_api, "/api/v1/carts/", page_size=5)
@@ -233,9 +255,13 @@ def test_own_cart_queries_do_not_grow_with_lines(customer, customer_client):
     assert count_queries(customer_client, CART) == one <= 6
 
 
-def test_admin_cart_detail_queries_do_not_grow_with_lines(customer, other_customer, admin_client_api):
+def test_admin_cart_detail_queries_do_not_grow_with_lines(
+    customer, other_customer, admin_client_api
+):
     small = fill(customer, ProductFactory())
     large = fill(other_customer, *[ProductFactory() for _ in range(10)])
-    assert count_queries(admin_client_api, f"/api/v1/carts/{small.pk}/") == count_queries(
-        admin_client_api, f"/api/v1/carts/{large.pk}/"
-    ) <= 5
+    assert (
+        count_queries(admin_client_api, f"/api/v1/carts/{small.pk}/")
+        == count_queries(admin_client_api, f"/api/v1/carts/{large.pk}/")
+        <= 5
+    )

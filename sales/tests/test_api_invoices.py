@@ -33,8 +33,19 @@ def test_invoice_shape(customer, customer_client):
     order = place_order(user=customer)
     body = customer_client.get(url(invoice_of(order))).json()
     assert set(body) == {
-        "id", "number", "order_id", "user_id", "status", "total", "amount_refunded", "issued_at",
-        "due_date", "paid_at", "payment_reference", "is_overdue", "notes",
+        "id",
+        "number",
+        "order_id",
+        "user_id",
+        "status",
+        "total",
+        "amount_refunded",
+        "issued_at",
+        "due_date",
+        "paid_at",
+        "payment_reference",
+        "is_overdue",
+        "notes",
     }
     assert body["order_id"] == order.pk and body["user_id"] == customer.pk
     assert body["status"] == "pending" and body["is_overdue"] is False
@@ -57,8 +68,12 @@ def test_admin_filters_invoices_by_user_and_status(customer, other_customer, adm
     mine = invoice_of(place_order(user=customer))
     theirs = invoice_of(place_order(user=other_customer))
     invoice_set_status(invoice=theirs, status=InvoiceStatus.PAID)
-    assert [i["id"] for i in admin_client_api.get(INVOICES, {"user": customer.pk}).json()["results"]] == [mine.pk]
-    assert [i["id"] for i in admin_client_api.get(INVOICES, {"status": "paid"}).json()["results"]] == [theirs.pk]
+    assert [
+        i["id"] for i in admin_client_api.get(INVOICES, {"user": customer.pk}).json()["results"]
+    ] == [mine.pk]
+    assert [
+        i["id"] for i in admin_client_api.get(INVOICES, {"status": "paid"}).json()["results"]
+    ] == [theirs.pk]
 
 
 def test_overdue_filter(customer, customer_client):
@@ -67,7 +82,9 @@ def test_overdue_filter(customer, customer_client):
     make_overdue(late)
     overdue = customer_client.get(INVOICES, {"overdue": "true"}).json()["results"]
     assert [i["id"] for i in overdue] == [late.pk] and overdue[0]["is_overdue"] is True
-    assert [i["id"] for i in customer_client.get(INVOICES, {"overdue": "false"}).json()["results"]] == [on_time.pk]
+    assert [
+        i["id"] for i in customer_client.get(INVOICES, {"overdue": "false"}).json()["results"]
+    ] == [on_time.pk]
 
 
 def test_bad_status_filter_is_400(customer_client):
@@ -96,7 +113,10 @@ def test_admin_issues_an_invoice_for_an_order_without_a_live_one(customer, admin
 def test_issuing_defaults_the_due_date(customer, admin_client_api, settings):
     order = _order_without_invoice(customer)
     body = admin_client_api.post(INVOICES, {"order_id": order.pk}).json()
-    assert body["due_date"] == (timezone.localdate() + timedelta(days=settings.INVOICE_DUE_DAYS)).isoformat()
+    assert (
+        body["due_date"]
+        == (timezone.localdate() + timedelta(days=settings.INVOICE_DUE_DAYS)).isoformat()
+    )
 
 
 def test_issuing_for_an_order_with_a_live_invoice_is_409_invoice_exists(customer, admin_client_api):
@@ -114,7 +134,9 @@ def test_issuing_for_a_cancelled_order_is_409_invalid_transition(customer, admin
 def test_issuing_with_a_due_date_before_today_is_400(customer, admin_client_api):
     order = _order_without_invoice(customer)
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
-    assert admin_client_api.post(INVOICES, {"order_id": order.pk, "due_date": past}).status_code == 400
+    assert (
+        admin_client_api.post(INVOICES, {"order_id": order.pk, "due_date": past}).status_code == 400
+    )
 
 
 def test_issuing_for_an_unknown_order_is_400(admin_client_api):
@@ -123,7 +145,10 @@ def test_issuing_for_an_unknown_order_is_400(admin_client_api):
 
 
 def test_customer_cannot_issue(customer, customer_client):
-    assert customer_client.post(INVOICES, {"order_id": place_order(user=customer).pk}).status_code == 403
+    assert (
+        customer_client.post(INVOICES, {"order_id": place_order(user=customer).pk}).status_code
+        == 403
+    )
 
 
 # --- I4 update ---------------------------------------------------------------------------
@@ -145,7 +170,9 @@ def test_due_date_before_issue_is_400(customer, admin_client_api):
 
 def test_invoice_patch_cannot_set_status_or_total(customer, admin_client_api):
     invoice = invoice_of(place_order(user=customer))
-    admin_client_api.patch(url(invoice), {"status": "paid", "total": "0.00", "amount_refunded": "5.00"})
+    admin_client_api.patch(
+        url(invoice), {"status": "paid", "total": "0.00", "amount_refunded": "5.00"}
+    )
     invoice.refresh_from_db()
     assert invoice.status == "pending" and invoice.total > 0 and invoice.amount_refunded == 0
 
@@ -160,14 +187,21 @@ def test_customer_cannot_update_an_invoice(customer, customer_client):
 
 def test_paying_sets_paid_at_and_reference(customer, admin_client_api):
     invoice = invoice_of(place_order(user=customer))
-    body = admin_client_api.patch(url(invoice, "status/"), {"status": "paid", "payment_reference": "TX-1"}).json()
+    body = admin_client_api.patch(
+        url(invoice, "status/"), {"status": "paid", "payment_reference": "TX-1"}
+    ).json()
     assert body["status"] == "paid" and body["paid_at"] and body["payment_reference"] == "TX-1"
 
 
 @pytest.mark.parametrize(
     "path,target",
-    [(["pending"], "overdue"), (["pending"], "cancelled"), (["pending", "overdue"], "paid"),
-     (["pending", "overdue"], "cancelled"), (["pending", "paid"], "refunded")],
+    [
+        (["pending"], "overdue"),
+        (["pending"], "cancelled"),
+        (["pending", "overdue"], "paid"),
+        (["pending", "overdue"], "cancelled"),
+        (["pending", "paid"], "refunded"),
+    ],
 )
 def test_allowed_invoice_moves(customer, admin_client_api, path, target):
     invoice = invoice_of(place_order(user=customer))
@@ -177,7 +211,10 @@ def test_allowed_invoice_moves(customer, admin_client_api, path, target):
     assert response.status_code == 200 and response.json()["status"] == target
 
 
-@pytest.mark.parametrize("path,target", [(["paid"], "pending"), (["cancelled"], "paid"), (["paid"], "overdue"), ([], "refunded")])
+@pytest.mark.parametrize(
+    "path,target",
+    [(["paid"], "pending"), (["cancelled"], "paid"), (["paid"], "overdue"), ([], "refunded")],
+)
 def test_forbidden_invoice_moves_are_409(customer, admin_client_api, path, target):
     invoice = invoice_of(place_order(user=customer))
     for step in path:
@@ -217,7 +254,9 @@ def test_deleting_a_live_invoice_is_409(customer, admin_client_api):
 # --- query counts ------------------------------------------------------------------------
 
 
-def test_invoice_list_queries_do_not_grow_with_page_size(customer, customer_client, admin_client_api):
+def test_invoice_list_queries_do_not_grow_with_page_size(
+    customer, customer_client, admin_client_api
+):
     for _ in range(8):
         place_order(user=customer, products=[ProductFactory()])
     place_order(user=UserFactory())

@@ -19,7 +19,17 @@ BAD_TEXT = [None, [], {}, True, "x" * 10_001]  # for free text where "" is allow
 BAD_STRING = [*BAD_TEXT, ""]
 BAD_STATUS = ["teleported", None, [], {}, 123, True, ""]
 BAD_DATE = ["yesterday", "2026-13-45", "99999-01-01", 20260101, None, [], ""]
-BAD_LIST = ["not a list", None, {}, 5, [None], [1, 2], [[]], ["x"], [{"product_id": "x", "quantity": 1}]]
+BAD_LIST = [
+    "not a list",
+    None,
+    {},
+    5,
+    [None],
+    [1, 2],
+    [[]],
+    ["x"],
+    [{"product_id": "x", "quantity": 1}],
+]
 BAD_BODIES = ['{"items": ', "null", "[]", '"text"', "123", "true", "{", "\x00\x01", '{"a":' * 2000]
 
 
@@ -47,31 +57,96 @@ def line(pid):
 
 # (who, method, path, valid body, {field: bad values}); {name} are filled from _ids().
 WRITE_ENDPOINTS = [
-    ("customer", "put", "/api/v1/cart/", lambda i: {"items": [line(i["product"])]},
-     {"items": BAD_LIST}),
-    ("customer", "post", "/api/v1/cart/items/", lambda i: line(i["product"]),
-     {"product_id": BAD_INT, "quantity": BAD_INT + [51]}),
-    ("customer", "patch", "/api/v1/cart/items/{product}/", lambda i: {"quantity": 2},
-     {"quantity": [q for q in BAD_INT if q != 0] + [51]}),
-    ("customer", "post", "/api/v1/orders/", lambda i: {"shipping_address": "1 Dog Lane", "items": [line(i["product"])]},
-     {"shipping_address": BAD_STRING + ["abc"], "items": BAD_LIST}),
-    ("customer", "patch", "/api/v1/orders/{order}/", lambda i: {"shipping_address": "1 Dog Lane"},
-     {"shipping_address": BAD_STRING}),
-    ("admin", "patch", "/api/v1/orders/{order}/status/", lambda i: {"status": "confirmed"},
-     {"status": BAD_STATUS}),
-    ("admin", "post", "/api/v1/invoices/", lambda i: {"order_id": i["order"]},
-     {"order_id": BAD_INT, "due_date": BAD_DATE}),
-    ("admin", "patch", "/api/v1/invoices/{invoice}/", lambda i: {"notes": "n"},
-     {"due_date": BAD_DATE, "notes": BAD_TEXT}),
-    ("admin", "patch", "/api/v1/invoices/{invoice}/status/", lambda i: {"status": "paid"},
-     {"status": BAD_STATUS, "payment_reference": [None, [], {}, True, "x" * 101]}),
-    ("customer", "post", "/api/v1/returns/",
-     lambda i: {"order_id": i["delivered"], "items": [{"product_id": i["delivered_product"], "quantity": 1, "reason": "r"}]},
-     {"order_id": BAD_INT, "items": BAD_LIST + [[{"product_id": 1, "quantity": 1, "reason": ""}]]}),
-    ("admin", "patch", "/api/v1/returns/{return}/", lambda i: {"admin_notes": "n"},
-     {"items": BAD_LIST + [[]], "admin_notes": BAD_TEXT}),
-    ("admin", "patch", "/api/v1/returns/{return}/status/", lambda i: {"status": "approved"},
-     {"status": BAD_STATUS, "admin_notes": BAD_TEXT}),
+    (
+        "customer",
+        "put",
+        "/api/v1/cart/",
+        lambda i: {"items": [line(i["product"])]},
+        {"items": BAD_LIST},
+    ),
+    (
+        "customer",
+        "post",
+        "/api/v1/cart/items/",
+        lambda i: line(i["product"]),
+        {"product_id": BAD_INT, "quantity": BAD_INT + [51]},
+    ),
+    (
+        "customer",
+        "patch",
+        "/api/v1/cart/items/{product}/",
+        lambda i: {"quantity": 2},
+        {"quantity": [q for q in BAD_INT if q != 0] + [51]},
+    ),
+    (
+        "customer",
+        "post",
+        "/api/v1/orders/",
+        lambda i: {"shipping_address": "1 Dog Lane", "items": [line(i["product"])]},
+        {"shipping_address": BAD_STRING + ["abc"], "items": BAD_LIST},
+    ),
+    (
+        "customer",
+        "patch",
+        "/api/v1/orders/{order}/",
+        lambda i: {"shipping_address": "1 Dog Lane"},
+        {"shipping_address": BAD_STRING},
+    ),
+    (
+        "admin",
+        "patch",
+        "/api/v1/orders/{order}/status/",
+        lambda i: {"status": "confirmed"},
+        {"status": BAD_STATUS},
+    ),
+    (
+        "admin",
+        "post",
+        "/api/v1/invoices/",
+        lambda i: {"order_id": i["order"]},
+        {"order_id": BAD_INT, "due_date": BAD_DATE},
+    ),
+    (
+        "admin",
+        "patch",
+        "/api/v1/invoices/{invoice}/",
+        lambda i: {"notes": "n"},
+        {"due_date": BAD_DATE, "notes": BAD_TEXT},
+    ),
+    (
+        "admin",
+        "patch",
+        "/api/v1/invoices/{invoice}/status/",
+        lambda i: {"status": "paid"},
+        {"status": BAD_STATUS, "payment_reference": [None, [], {}, True, "x" * 101]},
+    ),
+    (
+        "customer",
+        "post",
+        "/api/v1/returns/",
+        lambda i: {
+            "order_id": i["delivered"],
+            "items": [{"product_id": i["delivered_product"], "quantity": 1, "reason": "r"}],
+        },
+        {
+            "order_id": BAD_INT,
+            "items": BAD_LIST + [[{"product_id": 1, "quantity": 1, "reason": ""}]],
+        },
+    ),
+    (
+        "admin",
+        "patch",
+        "/api/v1/returns/{return}/",
+        lambda i: {"admin_notes": "n"},
+        {"items": BAD_LIST + [[]], "admin_notes": BAD_TEXT},
+    ),
+    (
+        "admin",
+        "patch",
+        "/api/v1/returns/{return}/status/",
+        lambda i: {"status": "approved"},
+        {"status": BAD_STATUS, "admin_notes": BAD_TEXT},
+    ),
 ]
 
 
@@ -86,13 +161,17 @@ def _send(client, method, path, raw: str, content_type="application/json"):
 
 
 def _assert_json_4xx(response, what):
-    assert 400 <= response.status_code < 500, f"{what} → {response.status_code} {response.content[:200]!r}"
+    assert 400 <= response.status_code < 500, (
+        f"{what} → {response.status_code} {response.content[:200]!r}"
+    )
     assert response["Content-Type"].startswith("application/json"), what
     json.loads(response.content)
 
 
 @pytest.mark.parametrize(
-    "who,method,path,valid,bad_fields", WRITE_ENDPOINTS, ids=[f"{m.upper()} {p}" for _, m, p, _, _ in WRITE_ENDPOINTS]
+    "who,method,path,valid,bad_fields",
+    WRITE_ENDPOINTS,
+    ids=[f"{m.upper()} {p}" for _, m, p, _, _ in WRITE_ENDPOINTS],
 )
 def test_malformed_bodies_are_json_4xx(clients, who, method, path, valid, bad_fields):
     by_role, ids = clients
@@ -100,12 +179,17 @@ def test_malformed_bodies_are_json_4xx(clients, who, method, path, valid, bad_fi
     body = valid(ids)
     for raw in BAD_BODIES:
         _assert_json_4xx(_send(client, method, url, raw), f"{method} {url} body {raw[:30]!r}")
-    _assert_json_4xx(_send(client, method, url, "shipping_address=x", "application/x-www-form-urlencoded"), "form body")
+    _assert_json_4xx(
+        _send(client, method, url, "shipping_address=x", "application/x-www-form-urlencoded"),
+        "form body",
+    )
     _assert_json_4xx(_send(client, method, url, json.dumps(body), "text/plain"), "text/plain body")
     for field, values in bad_fields.items():
         for value in values:
             raw = json.dumps({**body, field: value})
-            _assert_json_4xx(_send(client, method, url, raw), f"{method} {url} {field}={str(value)[:40]!r}")
+            _assert_json_4xx(
+                _send(client, method, url, raw), f"{method} {url} {field}={str(value)[:40]!r}"
+            )
 
 
 @pytest.mark.parametrize(
@@ -181,10 +265,16 @@ def test_an_unsupported_method_is_a_json_405(clients):
 @pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize(
     "method,path",
-    [("get", "/api/v1/nothing-here/"), ("post", "/api/v1/orders"), ("get", "/api/v1/orders/abc/"),
-     ("delete", "/api/v1/cart/items/x/")],
+    [
+        ("get", "/api/v1/nothing-here/"),
+        ("post", "/api/v1/orders"),
+        ("get", "/api/v1/orders/abc/"),
+        ("delete", "/api/v1/cart/items/x/"),
+    ],
 )
-def test_unknown_api_paths_are_json_404_even_with_debug_on(customer_client, settings, debug, method, path):
+def test_unknown_api_paths_are_json_404_even_with_debug_on(
+    customer_client, settings, debug, method, path
+):
     settings.DEBUG = debug
     response = getattr(customer_client, method)(path)
     _assert_json_4xx(response, path)
@@ -195,12 +285,22 @@ def test_unknown_api_paths_are_json_404_even_with_debug_on(customer_client, sett
 
 @pytest.mark.parametrize(
     "who,path",
-    [("customer", "/api/v1/cart/"), ("customer", "/api/v1/cart/items/"), ("customer", "/api/v1/cart/items/{product}/"),
-     ("admin", "/api/v1/carts/"), ("customer", "/api/v1/orders/"), ("customer", "/api/v1/orders/{order}/"),
-     ("customer", "/api/v1/orders/{order}/cancel/"), ("admin", "/api/v1/orders/{order}/status/"),
-     ("customer", "/api/v1/invoices/"), ("admin", "/api/v1/invoices/{invoice}/"),
-     ("admin", "/api/v1/invoices/{invoice}/status/"), ("customer", "/api/v1/returns/"),
-     ("admin", "/api/v1/returns/{return}/"), ("admin", "/api/v1/returns/{return}/status/")],
+    [
+        ("customer", "/api/v1/cart/"),
+        ("customer", "/api/v1/cart/items/"),
+        ("customer", "/api/v1/cart/items/{product}/"),
+        ("admin", "/api/v1/carts/"),
+        ("customer", "/api/v1/orders/"),
+        ("customer", "/api/v1/orders/{order}/"),
+        ("customer", "/api/v1/orders/{order}/cancel/"),
+        ("admin", "/api/v1/orders/{order}/status/"),
+        ("customer", "/api/v1/invoices/"),
+        ("admin", "/api/v1/invoices/{invoice}/"),
+        ("admin", "/api/v1/invoices/{invoice}/status/"),
+        ("customer", "/api/v1/returns/"),
+        ("admin", "/api/v1/returns/{return}/"),
+        ("admin", "/api/v1/returns/{return}/status/"),
+    ],
 )
 def test_options_describes_every_endpoint(clients, who, path):
     by_role, ids = clients
@@ -211,7 +311,11 @@ def test_options_describes_every_endpoint(clients, who, path):
 
 @pytest.mark.parametrize(
     "who,method,path",
-    [("customer", "post", "/api/v1/orders/"), ("customer", "put", "/api/v1/cart/"), ("admin", "post", "/api/v1/invoices/")],
+    [
+        ("customer", "post", "/api/v1/orders/"),
+        ("customer", "put", "/api/v1/cart/"),
+        ("admin", "post", "/api/v1/invoices/"),
+    ],
 )
 def test_a_body_over_the_upload_limit_is_a_json_413(clients, settings, who, method, path):
     by_role, _ = clients

@@ -38,16 +38,37 @@ def test_checkout_from_the_cart_makes_the_order_and_empties_the_cart(customer, c
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {
-        "id", "number", "user_id", "status", "items", "total", "shipping_address",
-        "invoice_id", "created_at", "updated_at", "delivered_at", "history",
+        "id",
+        "number",
+        "user_id",
+        "status",
+        "items",
+        "total",
+        "shipping_address",
+        "invoice_id",
+        "created_at",
+        "updated_at",
+        "delivered_at",
+        "history",
     }
-    assert body["status"] == "pending" and body["total"] == "7.00" and body["user_id"] == customer.pk
+    assert (
+        body["status"] == "pending" and body["total"] == "7.00" and body["user_id"] == customer.pk
+    )
     assert body["items"] == [
-        {"product_id": product.pk, "name": product.name, "sku": product.sku,
-         "unit_price": "3.50", "quantity": 2, "line_total": "7.00"}
+        {
+            "product_id": product.pk,
+            "name": product.name,
+            "sku": product.sku,
+            "unit_price": "3.50",
+            "quantity": 2,
+            "line_total": "7.00",
+        }
     ]
     assert body["invoice_id"] == Invoice.objects.get(order_id=body["id"]).pk
-    assert body["history"][0]["to_status"] == "pending" and body["history"][0]["by"] == customer.username
+    assert (
+        body["history"][0]["to_status"] == "pending"
+        and body["history"][0]["by"] == customer.username
+    )
     assert Product.objects.get(pk=product.pk).stock == 3
     assert not CartLine.objects.filter(cart__user=customer).exists()
 
@@ -70,15 +91,20 @@ def test_checkout_of_an_empty_cart_is_400_cart_empty(customer_client):
 
 def test_checkout_short_of_stock_is_409_listing_every_short_line(customer_client):
     a, b, fine = ProductFactory(stock=1), ProductFactory(stock=0), ProductFactory(stock=9)
-    items = [{"product_id": a.pk, "quantity": 2}, {"product_id": b.pk, "quantity": 1},
-             {"product_id": fine.pk, "quantity": 1}]
+    items = [
+        {"product_id": a.pk, "quantity": 2},
+        {"product_id": b.pk, "quantity": 1},
+        {"product_id": fine.pk, "quantity": 1},
+    ]
     response = customer_client.post(ORDERS, {"shipping_address": ADDRESS, "items": items})
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "insufficient_stock"
     assert sorted(body["items"], key=lambda i: i["product_id"]) == sorted(
-        [{"product_id": a.pk, "requested": 2, "available": 1},
-         {"product_id": b.pk, "requested": 1, "available": 0}],
+        [
+            {"product_id": a.pk, "requested": 2, "available": 1},
+            {"product_id": b.pk, "requested": 1, "available": 0},
+        ],
         key=lambda i: i["product_id"],
     )
     assert not Order.objects.exists()
@@ -113,7 +139,9 @@ def test_checkout_replay_with_the_same_key_returns_the_first_order(customer, cus
 def test_checkout_key_reused_with_another_body_is_409(customer_client):
     product = ProductFactory(stock=5)
     items = [{"product_id": product.pk, "quantity": 1}]
-    customer_client.post(ORDERS, {"shipping_address": ADDRESS, "items": items}, HTTP_IDEMPOTENCY_KEY="k")
+    customer_client.post(
+        ORDERS, {"shipping_address": ADDRESS, "items": items}, HTTP_IDEMPOTENCY_KEY="k"
+    )
     response = customer_client.post(
         ORDERS, {"shipping_address": "Somewhere else 1", "items": items}, HTTP_IDEMPOTENCY_KEY="k"
     )
@@ -135,10 +163,17 @@ def test_an_overlong_idempotency_key_is_400(customer_client, product):
     assert not Order.objects.exists()
 
 
-def test_checkout_ignores_total_status_and_owner_in_the_body(customer, other_customer, customer_client):
+def test_checkout_ignores_total_status_and_owner_in_the_body(
+    customer, other_customer, customer_client
+):
     product = ProductFactory(price=Decimal("10.00"))
-    body = {"shipping_address": ADDRESS, "items": [{"product_id": product.pk, "quantity": 1}],
-            "total": "0.01", "status": "delivered", "user_id": other_customer.pk}
+    body = {
+        "shipping_address": ADDRESS,
+        "items": [{"product_id": product.pk, "quantity": 1}],
+        "total": "0.01",
+        "status": "delivered",
+        "user_id": other_customer.pk,
+    }
     order = customer_client.post(ORDERS, body).json()
     assert (order["total"], order["status"], order["user_id"]) == ("10.00", "pending", customer.pk)
 
@@ -154,8 +189,11 @@ def test_customer_lists_only_own_orders_newest_first(customer, customer_client):
     assert [o["id"] for o in body["results"]] == [newer.pk, older.pk]
 
 
-def test_admin_lists_everyones_orders_and_filters_by_user(customer, other_customer, admin_client_api):
-    mine, theirs = place_order(user=customer), place_order(user=other_customer)
+def test_admin_lists_everyones_orders_and_filters_by_user(
+    customer, other_customer, admin_client_api
+):
+    place_order(user=customer)
+    theirs = place_order(user=other_customer)
     assert admin_client_api.get(ORDERS).json()["count"] == 2
     body = admin_client_api.get(ORDERS, {"user": other_customer.pk}).json()
     assert [o["id"] for o in body["results"]] == [theirs.pk]
@@ -172,23 +210,33 @@ def test_orders_filter_by_creation_dates(customer, customer_client):
     old, new = place_order(user=customer), place_order(user=customer)
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
     since = (timezone.localdate() - timedelta(days=2)).isoformat()
-    assert [o["id"] for o in customer_client.get(ORDERS, {"created_after": since}).json()["results"]] == [new.pk]
-    assert [o["id"] for o in customer_client.get(ORDERS, {"created_before": since}).json()["results"]] == [old.pk]
+    assert [
+        o["id"] for o in customer_client.get(ORDERS, {"created_after": since}).json()["results"]
+    ] == [new.pk]
+    assert [
+        o["id"] for o in customer_client.get(ORDERS, {"created_before": since}).json()["results"]
+    ] == [old.pk]
 
 
-@pytest.mark.parametrize("params", [{"status": "lost"}, {"created_after": "yesterday"}, {"user": "me"}])
+@pytest.mark.parametrize(
+    "params", [{"status": "lost"}, {"created_after": "yesterday"}, {"user": "me"}]
+)
 def test_orders_bad_filters_are_400(customer_client, params):
     assert customer_client.get(ORDERS, params).status_code == 400
 
 
-def test_owner_and_admin_read_an_order_other_customer_gets_404(customer, customer_client, other_client, admin_client_api):
+def test_owner_and_admin_read_an_order_other_customer_gets_404(
+    customer, customer_client, other_client, admin_client_api
+):
     order = place_order(user=customer)
     assert customer_client.get(url(order)).json()["number"] == order.number
     assert admin_client_api.get(url(order)).status_code == 200
     assert other_client.get(url(order)).status_code == 404
 
 
-def test_a_cancelled_orders_invoice_id_still_points_at_its_voided_invoice(customer, customer_client, admin_user):
+def test_a_cancelled_orders_invoice_id_still_points_at_its_voided_invoice(
+    customer, customer_client, admin_user
+):
     order = order_in_status(OrderStatus.CANCELLED, user=customer)
     invoice_id = customer_client.get(url(order)).json()["invoice_id"]
     assert invoice_id == order.invoices.get().pk
@@ -202,7 +250,9 @@ def test_a_cancelled_orders_invoice_id_still_points_at_its_voided_invoice(custom
 def test_owner_changes_the_address_while_pending(customer, customer_client):
     order = place_order(user=customer)
     response = customer_client.patch(url(order), {"shipping_address": "7 New Road, Dogton"})
-    assert response.status_code == 200 and response.json()["shipping_address"] == "7 New Road, Dogton"
+    assert (
+        response.status_code == 200 and response.json()["shipping_address"] == "7 New Road, Dogton"
+    )
 
 
 def test_owner_cannot_change_the_address_once_confirmed(customer, customer_client):
@@ -214,20 +264,30 @@ def test_owner_cannot_change_the_address_once_confirmed(customer, customer_clien
 def test_admin_changes_the_address_until_shipped(customer, admin_client_api):
     processing = order_in_status(OrderStatus.PROCESSING, user=customer)
     shipped = order_in_status(OrderStatus.SHIPPED, user=customer)
-    assert admin_client_api.patch(url(processing), {"shipping_address": "7 New Road"}).status_code == 200
+    assert (
+        admin_client_api.patch(url(processing), {"shipping_address": "7 New Road"}).status_code
+        == 200
+    )
     response = admin_client_api.patch(url(shipped), {"shipping_address": "7 New Road"})
     assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
 
 
 def test_address_patch_cannot_touch_status_or_total(customer, customer_client):
     order = place_order(user=customer)
-    customer_client.patch(url(order), {"shipping_address": "7 New Road", "status": "delivered", "total": "0"})
+    customer_client.patch(
+        url(order), {"shipping_address": "7 New Road", "status": "delivered", "total": "0"}
+    )
     order.refresh_from_db()
     assert order.status == "pending" and order.total > 0
 
 
 def test_address_too_short_is_400(customer, customer_client):
-    assert customer_client.patch(url(place_order(user=customer)), {"shipping_address": "x"}).status_code == 400
+    assert (
+        customer_client.patch(
+            url(place_order(user=customer)), {"shipping_address": "x"}
+        ).status_code
+        == 400
+    )
 
 
 def test_put_on_an_order_is_405(customer, customer_client):
@@ -245,12 +305,19 @@ def test_owner_cancels_a_pending_order_restocking_it(customer, customer_client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "cancelled" and body["invoice_id"] == order.invoices.get().pk
-    assert body["history"][-1] == {**body["history"][-1], "from_status": "pending", "to_status": "cancelled", "by": customer.username}
+    assert body["history"][-1] == {
+        **body["history"][-1],
+        "from_status": "pending",
+        "to_status": "cancelled",
+        "by": customer.username,
+    }
     assert Product.objects.get(pk=product.pk).stock == 5
     assert Invoice.objects.get(order=order).status == InvoiceStatus.CANCELLED
 
 
-def test_owner_cannot_cancel_a_processing_order_but_admin_can(customer, customer_client, admin_client_api):
+def test_owner_cannot_cancel_a_processing_order_but_admin_can(
+    customer, customer_client, admin_client_api
+):
     order = order_in_status(OrderStatus.PROCESSING, user=customer)
     response = customer_client.post(url(order, "cancel/"))
     assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
@@ -300,7 +367,9 @@ def test_status_out_of_delivered_is_409(customer, admin_client_api):
 
 def test_status_unknown_is_400(customer, admin_client_api):
     order = place_order(user=customer)
-    assert admin_client_api.patch(url(order, "status/"), {"status": "teleported"}).status_code == 400
+    assert (
+        admin_client_api.patch(url(order, "status/"), {"status": "teleported"}).status_code == 400
+    )
 
 
 def test_status_cancelled_acts_as_cancel_and_restocks(customer, admin_client_api):
@@ -344,7 +413,9 @@ def _many_orders(user, n=8):
         place_order(user=user, products=[ProductFactory(), ProductFactory()])
 
 
-def test_order_list_queries_do_not_grow_with_page_size(customer, customer_client, django_assert_max_num_queries):
+def test_order_list_queries_do_not_grow_with_page_size(
+    customer, customer_client, django_assert_max_num_queries
+):
     _many_orders(customer)
     order_in_status(OrderStatus.SHIPPED, user=customer)
     small = count_queries(customer_client, ORDERS, page_size=5)
@@ -357,13 +428,19 @@ def test_order_list_queries_do_not_grow_with_page_size(customer, customer_client
 def test_admin_order_list_queries_do_not_grow_with_page_size(admin_client_api):
     for _ in range(4):
         _many_orders(UserFactory(), n=2)
-    assert count_queries(admin_client_api, ORDERS, page_size=5) == count_queries(admin_client_api, ORDERS, page_size=50)
+    assert count_queries(admin_client_api, ORDERS, page_size=5) == count_queries(
+        admin_client_api, ORDERS, page_size=50
+    )
 
 
 def test_order_detail_queries_do_not_grow_with_lines(customer, customer_client):
     small = place_order(user=customer)
     large = place_order(user=customer, products=[ProductFactory() for _ in range(10)])
-    assert count_queries(customer_client, url(small)) == count_queries(customer_client, url(large)) <= 8
+    assert (
+        count_queries(customer_client, url(small))
+        == count_queries(customer_client, url(large))
+        <= 8
+    )
 
 
 def test_buy_now_with_a_product_twice_is_400_and_takes_no_stock(customer_client):

@@ -205,7 +205,9 @@ def test_clear_empties_only_this_cart(cart, other_customer, product):
 def test_replace_swaps_the_whole_cart(cart):
     old, a, b = ProductFactory(), ProductFactory(), ProductFactory()
     cart_add(cart=cart, product_id=old.pk)
-    cart_replace(cart=cart, items=[{"product_id": a.pk, "quantity": 2}, {"product_id": b.pk, "quantity": 3}])
+    cart_replace(
+        cart=cart, items=[{"product_id": a.pk, "quantity": 2}, {"product_id": b.pk, "quantity": 3}]
+    )
     assert quantities(cart) == {a.pk: 2, b.pk: 3}
 
 
@@ -221,7 +223,10 @@ def test_replace_with_nothing_empties_the_cart(cart, product):
         (lambda p, q: {"product_id": q.pk, "quantity": 0}, InvalidInput),
         (lambda p, q: {"product_id": q.pk, "quantity": MAX_LINE_QUANTITY + 1}, InvalidInput),
         (lambda p, q: {"product_id": 999_999, "quantity": 1}, InvalidInput),
-        (lambda p, q: {"product_id": ProductFactory(is_active=False).pk, "quantity": 1}, InvalidInput),
+        (
+            lambda p, q: {"product_id": ProductFactory(is_active=False).pk, "quantity": 1},
+            InvalidInput,
+        ),
         (lambda p, q: {"product_id": q.pk, "quantity": q.stock + 1}, InsufficientStock),
         (lambda p, q: {"product_id": p.pk, "quantity": 1}, InvalidInput),  # duplicate of the first
     ],
@@ -329,7 +334,9 @@ def test_merge_drops_new_products_beyond_100_with_a_message(cart, visitor_cart):
     messages = cart_merge(source=visitor_cart, target=cart)
     assert cart.lines.count() == MAX_CART_PRODUCTS
     assert quantities(cart)[products[0].pk] == 2
-    assert messages == [f"One Too Many was left out: a cart holds at most {MAX_CART_PRODUCTS} products."]
+    assert messages == [
+        f"One Too Many was left out: a cart holds at most {MAX_CART_PRODUCTS} products."
+    ]
 
 
 def test_merge_of_a_cart_into_itself_changes_nothing(cart, product):

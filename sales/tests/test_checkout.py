@@ -62,7 +62,10 @@ def test_checkout_from_cart_makes_an_order_of_its_lines(customer, cart, food, to
     assert order.user == customer
     assert order.status == OrderStatus.PENDING
     assert order.shipping_address == ADDRESS
-    lines = {l.product_id: (l.quantity, l.unit_price, l.name, l.sku) for l in order.lines.all()}
+    lines = {
+        line.product_id: (line.quantity, line.unit_price, line.name, line.sku)
+        for line in order.lines.all()
+    }
     assert lines == {
         food.pk: (2, Decimal("12.50"), food.name, food.sku),
         toy.pk: (3, Decimal("3.99"), toy.name, toy.sku),
@@ -170,7 +173,9 @@ def test_prices_are_frozen_on_the_order(customer, cart, food):
 @pytest.mark.parametrize("address", ["", "    ", "abcd", "x" * 501])
 def test_checkout_refuses_a_bad_shipping_address(customer, food, address):
     with pytest.raises(InvalidInput) as exc:
-        order_place(user=customer, shipping_address=address, items=[{"product_id": food.pk, "quantity": 1}])
+        order_place(
+            user=customer, shipping_address=address, items=[{"product_id": food.pk, "quantity": 1}]
+        )
     assert exc.value.extra["field"] == "shipping_address"
     assert stock(food) == 10
 
@@ -222,7 +227,11 @@ def test_buy_now_refuses_more_than_100_products(customer):
 def test_buy_now_of_an_inactive_product_is_product_unavailable(customer):
     product = ProductFactory(is_active=False)
     with pytest.raises(ProductUnavailable):
-        order_place(user=customer, shipping_address=ADDRESS, items=[{"product_id": product.pk, "quantity": 1}])
+        order_place(
+            user=customer,
+            shipping_address=ADDRESS,
+            items=[{"product_id": product.pk, "quantity": 1}],
+        )
 
 
 def test_buy_now_short_line_changes_nothing(customer, cart, food, toy):
@@ -240,7 +249,9 @@ def test_buy_now_short_line_changes_nothing(customer, cart, food, toy):
 
 def test_order_numbers_are_unique(customer, food):
     numbers = {
-        order_place(user=customer, shipping_address=ADDRESS, items=[{"product_id": food.pk, "quantity": 1}])[0].number
+        order_place(
+            user=customer, shipping_address=ADDRESS, items=[{"product_id": food.pk, "quantity": 1}]
+        )[0].number
         for _ in range(5)
     }
     assert len(numbers) == 5
@@ -296,7 +307,9 @@ def test_cart_checkout_and_buy_now_under_one_key_differ(customer, cart, food):
 
 def test_items_in_another_order_are_the_same_body(customer, food, toy):
     items = [{"product_id": food.pk, "quantity": 1}, {"product_id": toy.pk, "quantity": 2}]
-    first, _ = order_place(user=customer, shipping_address=ADDRESS, items=items, idempotency_key="k")
+    first, _ = order_place(
+        user=customer, shipping_address=ADDRESS, items=items, idempotency_key="k"
+    )
     again, created = order_place(
         user=customer, shipping_address=ADDRESS, items=list(reversed(items)), idempotency_key="k"
     )
@@ -340,8 +353,12 @@ def test_a_failed_checkout_does_not_burn_its_key(customer, food):
 
 
 def test_without_a_key_each_checkout_is_a_new_order(customer, food):
-    order_place(user=customer, shipping_address=ADDRESS, items=[{"product_id": food.pk, "quantity": 1}])
-    order_place(user=customer, shipping_address=ADDRESS, items=[{"product_id": food.pk, "quantity": 1}])
+    order_place(
+        user=customer, shipping_address=ADDRESS, items=[{"product_id": food.pk, "quantity": 1}]
+    )
+    order_place(
+        user=customer, shipping_address=ADDRESS, items=[{"product_id": food.pk, "quantity": 1}]
+    )
     assert Order.objects.count() == 2
 
 

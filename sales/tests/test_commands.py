@@ -85,7 +85,9 @@ def test_cleanup_checkout_keys_forgets_only_expired_keys_and_is_safe_twice(custo
     from sales.services import order_place
 
     items = [{"product_id": product.pk, "quantity": 1}]
-    old, _ = order_place(user=customer, shipping_address="1 Dog Lane", items=items, idempotency_key="old")
+    old, _ = order_place(
+        user=customer, shipping_address="1 Dog Lane", items=items, idempotency_key="old"
+    )
     order_place(user=customer, shipping_address="1 Dog Lane", items=items, idempotency_key="new")
     CheckoutKey.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
 

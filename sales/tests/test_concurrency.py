@@ -79,7 +79,9 @@ def test_buyers_racing_for_stock_get_exactly_the_stock():
     results = race(
         buyers,
         lambda i: order_place(
-            user=users[i], shipping_address=ADDRESS, items=[{"product_id": product.pk, "quantity": 1}]
+            user=users[i],
+            shipping_address=ADDRESS,
+            items=[{"product_id": product.pk, "quantity": 1}],
         ),
     )
 
@@ -97,7 +99,9 @@ def test_buyers_of_several_products_in_opposite_orders_do_not_deadlock():
 
     def buy(i):
         items = [{"product_id": a.pk, "quantity": 1}, {"product_id": b.pk, "quantity": 1}]
-        return order_place(user=users[i], shipping_address=ADDRESS, items=items if i % 2 else items[::-1])
+        return order_place(
+            user=users[i], shipping_address=ADDRESS, items=items if i % 2 else items[::-1]
+        )
 
     results = race(8, buy)
 
@@ -140,7 +144,9 @@ def test_concurrent_checkouts_get_distinct_gapless_invoice_numbers():
     results = race(
         buyers,
         lambda i: order_place(
-            user=users[i], shipping_address=ADDRESS, items=[{"product_id": products[i].pk, "quantity": 1}]
+            user=users[i],
+            shipping_address=ADDRESS,
+            items=[{"product_id": products[i].pk, "quantity": 1}],
         ),
     )
 
@@ -211,12 +217,15 @@ def test_concurrent_cart_checkouts_with_one_key_make_one_order():
 def test_two_returns_racing_for_the_last_returnable_unit_have_one_winner():
     order = order_in_status(OrderStatus.DELIVERED, quantity=2)
     line = order.lines.get()
-    return_request(order=order, items=[{"product_id": line.product_id, "quantity": 1, "reason": "First"}])
+    return_request(
+        order=order, items=[{"product_id": line.product_id, "quantity": 1, "reason": "First"}]
+    )
 
     results = race(
         2,
         lambda i: return_request(
-            order=order, items=[{"product_id": line.product_id, "quantity": 1, "reason": f"Race {i}"}]
+            order=order,
+            items=[{"product_id": line.product_id, "quantity": 1, "reason": f"Race {i}"}],
         ),
     )
 
@@ -279,13 +288,16 @@ def test_two_registrations_of_one_email_at_once_give_one_user_and_one_400():
     results = race(
         2,
         lambda i: user_register(
-            username=f"twin{i}", email="TWIN@example.com" if i else "twin@example.com",
+            username=f"twin{i}",
+            email="TWIN@example.com" if i else "twin@example.com",
             password="a-long-unusual-passphrase-9",
         ),
     )
 
     assert len(oks(results)) == 1
-    assert len(errors(results)) == 1 and isinstance(errors(results)[0], InvalidInput), errors(results)
+    assert len(errors(results)) == 1 and isinstance(errors(results)[0], InvalidInput), errors(
+        results
+    )
     assert errors(results)[0].extra["field"] == "email"
     assert User.objects.filter(email__iexact="twin@example.com").count() == 1
 

@@ -26,17 +26,17 @@ from sales.tests.factories import place_order
 
 pytestmark = pytest.mark.django_db
 
-I = InvoiceStatus
+IS = InvoiceStatus
 # API.md I5, written out independently of sales.models.
 ALLOWED = {
-    (I.PENDING, I.PAID),
-    (I.OVERDUE, I.PAID),
-    (I.PENDING, I.OVERDUE),
-    (I.PENDING, I.CANCELLED),
-    (I.OVERDUE, I.CANCELLED),
-    (I.PAID, I.REFUNDED),
+    (IS.PENDING, IS.PAID),
+    (IS.OVERDUE, IS.PAID),
+    (IS.PENDING, IS.OVERDUE),
+    (IS.PENDING, IS.CANCELLED),
+    (IS.OVERDUE, IS.CANCELLED),
+    (IS.PAID, IS.REFUNDED),
 }
-ALL_PAIRS = list(itertools.product(I.values, I.values))
+ALL_PAIRS = list(itertools.product(IS.values, IS.values))
 
 
 def invoice_of(order: Order) -> Invoice:
@@ -90,7 +90,7 @@ def test_an_order_has_one_live_invoice():
     assert Invoice.objects.filter(order=order).count() == 1
 
 
-@pytest.mark.parametrize("status", [I.PAID, I.OVERDUE, I.REFUNDED])
+@pytest.mark.parametrize("status", [IS.PAID, IS.OVERDUE, IS.REFUNDED])
 def test_any_live_invoice_blocks_a_new_one(status):
     invoice = in_status(status)
     with pytest.raises(InvoiceExists):
@@ -100,10 +100,10 @@ def test_any_live_invoice_blocks_a_new_one(status):
 def test_after_cancelling_the_invoice_a_new_one_can_be_issued():
     order = place_order()
     old = invoice_of(order)
-    invoice_set_status(invoice=old, status=I.CANCELLED)
+    invoice_set_status(invoice=old, status=IS.CANCELLED)
     new = invoice_issue(order=order)
     assert new.pk != old.pk and new.number != old.number
-    assert new.status == I.PENDING and new.total == order.total
+    assert new.status == IS.PENDING and new.total == order.total
     assert invoice_of(order) == new
 
 
@@ -124,21 +124,21 @@ def test_a_stale_order_object_cannot_be_invoiced_after_cancelling():
 
 def test_issue_takes_a_due_date():
     order = place_order()
-    invoice_set_status(invoice=invoice_of(order), status=I.CANCELLED)
+    invoice_set_status(invoice=invoice_of(order), status=IS.CANCELLED)
     due = timezone.localdate() + timedelta(days=3)
     assert invoice_issue(order=order, due_date=due).due_date == due
 
 
 def test_issue_default_due_date_follows_invoice_due_days(settings):
     order = place_order()
-    invoice_set_status(invoice=invoice_of(order), status=I.CANCELLED)
+    invoice_set_status(invoice=invoice_of(order), status=IS.CANCELLED)
     settings.INVOICE_DUE_DAYS = 45
     assert invoice_issue(order=order).due_date == timezone.localdate() + timedelta(days=45)
 
 
 def test_issue_refuses_a_due_date_before_the_issue_date():
     order = place_order()
-    invoice_set_status(invoice=invoice_of(order), status=I.CANCELLED)
+    invoice_set_status(invoice=invoice_of(order), status=IS.CANCELLED)
     with pytest.raises(InvalidInput) as exc:
         invoice_issue(order=order, due_date=timezone.localdate() - timedelta(days=1))
     assert exc.value.extra["field"] == "due_date"
@@ -160,7 +160,9 @@ def test_update_refuses_a_due_date_before_the_issue_date():
     invoice = invoice_of(place_order())
     old_due = invoice.due_date
     with pytest.raises(InvalidInput):
-        invoice_update(invoice=invoice, due_date=timezone.localdate(invoice.issued_at) - timedelta(days=1))
+        invoice_update(
+            invoice=invoice, due_date=timezone.localdate(invoice.issued_at) - timedelta(days=1)
+        )
     invoice.refresh_from_db()
     assert invoice.due_date == old_due
 
@@ -180,7 +182,9 @@ def test_the_table_is_exactly_the_api_contract():
     assert {(a, b) for a, targets in INVOICE_TRANSITIONS.items() for b in targets} == ALLOWED
 
 
-@pytest.mark.parametrize("from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])
+@pytest.mark.parametrize(
+    "from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS]
+)
 def test_set_status_allows_exactly_the_api_moves(from_status, to_status):
     invoice = in_status(from_status)
     if (from_status, to_status) in ALLOWED:
@@ -200,30 +204,30 @@ def test_set_status_refuses_an_unknown_status():
         invoice_set_status(invoice=invoice_of(place_order()), status="lost")
 
 
-@pytest.mark.parametrize("from_status", [I.PENDING, I.OVERDUE])
+@pytest.mark.parametrize("from_status", [IS.PENDING, IS.OVERDUE])
 def test_paid_sets_paid_at_and_the_reference(from_status):
     invoice = in_status(from_status)
     assert invoice.paid_at is None
-    invoice_set_status(invoice=invoice, status=I.PAID, payment_reference="BANK-42")
+    invoice_set_status(invoice=invoice, status=IS.PAID, payment_reference="BANK-42")
     invoice.refresh_from_db()
     assert invoice.paid_at is not None and timezone.now() - invoice.paid_at < timedelta(minutes=1)
     assert invoice.payment_reference == "BANK-42"
 
 
 def test_refunded_refunds_the_whole_total():
-    invoice = in_status(I.PAID)
-    invoice_set_status(invoice=invoice, status=I.REFUNDED)
+    invoice = in_status(IS.PAID)
+    invoice_set_status(invoice=invoice, status=IS.REFUNDED)
     invoice.refresh_from_db()
     assert invoice.amount_refunded == invoice.total
 
 
 def test_only_a_cancelled_invoice_can_be_deleted():
-    for status in (I.PENDING, I.PAID, I.OVERDUE, I.REFUNDED):
+    for status in (IS.PENDING, IS.PAID, IS.OVERDUE, IS.REFUNDED):
         invoice = in_status(status)
         with pytest.raises(InvalidTransition):
             invoice_delete(invoice=invoice)
         assert Invoice.objects.filter(pk=invoice.pk).exists()
-    invoice = in_status(I.CANCELLED)
+    invoice = in_status(IS.CANCELLED)
     invoice_delete(invoice=invoice)
     assert not Invoice.objects.filter(pk=invoice.pk).exists()
 
@@ -232,7 +236,9 @@ def test_only_a_cancelled_invoice_can_be_deleted():
 
 
 def due(invoice: Invoice, days_from_today: int) -> Invoice:
-    Invoice.objects.filter(pk=invoice.pk).update(due_date=timezone.localdate() + timedelta(days=days_from_today))
+    Invoice.objects.filter(pk=invoice.pk).update(
+        due_date=timezone.localdate() + timedelta(days=days_from_today)
+    )
     invoice.refresh_from_db()
     return invoice
 
@@ -240,13 +246,13 @@ def due(invoice: Invoice, days_from_today: int) -> Invoice:
 @pytest.mark.parametrize(
     "status, days, expected",
     [
-        (I.PENDING, -1, True),
-        (I.OVERDUE, -1, True),
-        (I.PENDING, 0, False),
-        (I.PENDING, 5, False),
-        (I.PAID, -1, False),
-        (I.CANCELLED, -1, False),
-        (I.REFUNDED, -1, False),
+        (IS.PENDING, -1, True),
+        (IS.OVERDUE, -1, True),
+        (IS.PENDING, 0, False),
+        (IS.PENDING, 5, False),
+        (IS.PAID, -1, False),
+        (IS.CANCELLED, -1, False),
+        (IS.REFUNDED, -1, False),
     ],
 )
 def test_is_overdue(status, days, expected):
@@ -256,51 +262,53 @@ def test_is_overdue(status, days, expected):
 
 
 def test_mark_overdue_moves_only_pending_invoices_past_due():
-    late = due(in_status(I.PENDING), -1)
-    today = due(in_status(I.PENDING), 0)
-    paid_late = due(in_status(I.PAID), -10)
-    cancelled_late = due(in_status(I.CANCELLED), -10)
+    late = due(in_status(IS.PENDING), -1)
+    today = due(in_status(IS.PENDING), 0)
+    paid_late = due(in_status(IS.PAID), -10)
+    cancelled_late = due(in_status(IS.CANCELLED), -10)
     assert invoices_mark_overdue() == 1
     statuses = dict(Invoice.objects.values_list("pk", "status"))
     assert statuses == {
-        late.pk: I.OVERDUE,
-        today.pk: I.PENDING,
-        paid_late.pk: I.PAID,
-        cancelled_late.pk: I.CANCELLED,
+        late.pk: IS.OVERDUE,
+        today.pk: IS.PENDING,
+        paid_late.pk: IS.PAID,
+        cancelled_late.pk: IS.CANCELLED,
     }
 
 
 def test_mark_overdue_is_safe_to_run_twice():
-    due(in_status(I.PENDING), -1)
+    due(in_status(IS.PENDING), -1)
     assert invoices_mark_overdue() == 1
     assert invoices_mark_overdue() == 0
-    assert Invoice.objects.get().status == I.OVERDUE
+    assert Invoice.objects.get().status == IS.OVERDUE
 
 
 def test_mark_overdue_takes_a_day():
-    invoice = due(in_status(I.PENDING), 3)
+    invoice = due(in_status(IS.PENDING), 3)
     assert invoices_mark_overdue(today=timezone.localdate() + timedelta(days=3)) == 0
     assert invoices_mark_overdue(today=timezone.localdate() + timedelta(days=4)) == 1
     invoice.refresh_from_db()
-    assert invoice.status == I.OVERDUE
+    assert invoice.status == IS.OVERDUE
 
 
 def test_an_overdue_invoice_can_still_be_paid():
-    invoice = due(in_status(I.PENDING), -1)
+    invoice = due(in_status(IS.PENDING), -1)
     invoices_mark_overdue()
-    invoice_set_status(invoice=invoice, status=I.PAID)
+    invoice_set_status(invoice=invoice, status=IS.PAID)
     invoice.refresh_from_db()
-    assert invoice.status == I.PAID and not invoice.is_overdue
+    assert invoice.status == IS.PAID and not invoice.is_overdue
 
 
 # --- credits from processed returns --------------------------------------------------------
 
 
 def order_of(total_units: int = 4, price: str = "10.00") -> Order:
-    return place_order(products=[ProductFactory(price=Decimal(price), stock=50)], quantity=total_units)
+    return place_order(
+        products=[ProductFactory(price=Decimal(price), stock=50)], quantity=total_units
+    )
 
 
-@pytest.mark.parametrize("status", [I.PENDING, I.PAID, I.OVERDUE])
+@pytest.mark.parametrize("status", [IS.PENDING, IS.PAID, IS.OVERDUE])
 def test_a_partial_credit_keeps_the_status(status):
     order = order_of()
     Invoice.objects.filter(order=order).update(status=status)
@@ -310,20 +318,20 @@ def test_a_partial_credit_keeps_the_status(status):
 
 def test_credits_add_up_and_a_paid_invoice_fully_credited_is_refunded():
     order = order_of()
-    invoice_set_status(invoice=invoice_of(order), status=I.PAID)
+    invoice_set_status(invoice=invoice_of(order), status=IS.PAID)
     invoice_credit(order=order, amount=Decimal("30.00"))
     invoice = invoice_credit(order=order, amount=Decimal("10.00"))
     invoice.refresh_from_db()
-    assert (invoice.status, invoice.amount_refunded) == (I.REFUNDED, Decimal("40.00"))
+    assert (invoice.status, invoice.amount_refunded) == (IS.REFUNDED, Decimal("40.00"))
 
 
-@pytest.mark.parametrize("status", [I.PENDING, I.OVERDUE])
+@pytest.mark.parametrize("status", [IS.PENDING, IS.OVERDUE])
 def test_an_unpaid_invoice_fully_credited_is_cancelled(status):
     order = order_of()
     Invoice.objects.filter(order=order).update(status=status)
     invoice = invoice_credit(order=order, amount=Decimal("40.00"))
     invoice.refresh_from_db()
-    assert (invoice.status, invoice.amount_refunded) == (I.CANCELLED, Decimal("40.00"))
+    assert (invoice.status, invoice.amount_refunded) == (IS.CANCELLED, Decimal("40.00"))
 
 
 def test_a_credit_never_exceeds_the_total():
@@ -334,25 +342,25 @@ def test_a_credit_never_exceeds_the_total():
 
 def test_a_credit_on_an_already_refunded_invoice_changes_nothing():
     order = order_of()
-    invoice_set_status(invoice=invoice_of(order), status=I.PAID)
-    invoice_set_status(invoice=invoice_of(order), status=I.REFUNDED)
+    invoice_set_status(invoice=invoice_of(order), status=IS.PAID)
+    invoice_set_status(invoice=invoice_of(order), status=IS.REFUNDED)
     invoice = invoice_credit(order=order, amount=Decimal("10.00"))
-    assert (invoice.status, invoice.amount_refunded) == (I.REFUNDED, invoice.total)
+    assert (invoice.status, invoice.amount_refunded) == (IS.REFUNDED, invoice.total)
 
 
 def test_a_credit_when_the_invoice_was_cancelled_is_a_no_op():
     # An unpaid invoice staff voided: nothing was paid, so nothing is owed back.
     order = order_of()
-    invoice_set_status(invoice=invoice_of(order), status=I.CANCELLED)
+    invoice_set_status(invoice=invoice_of(order), status=IS.CANCELLED)
     assert invoice_credit(order=order, amount=Decimal("10.00")) is None
     invoice = Invoice.objects.get(order=order)
-    assert (invoice.status, invoice.amount_refunded) == (I.CANCELLED, Decimal("0.00"))
+    assert (invoice.status, invoice.amount_refunded) == (IS.CANCELLED, Decimal("0.00"))
 
 
 def test_an_invoice_deleted_meanwhile_is_not_found():
     from petshop.core.exceptions import NotFound
 
-    invoice = in_status(I.CANCELLED)
+    invoice = in_status(IS.CANCELLED)
     stale = Invoice.objects.get(pk=invoice.pk)
     invoice_delete(invoice=invoice)
     with pytest.raises(NotFound):

@@ -30,7 +30,9 @@ def refused():
 def test_cart_line_quantity_outside_1_to_50_is_refused(quantity):
     cart = Cart.objects.create(user=UserFactory())
     with refused():
-        CartLine.objects.bulk_create([CartLine(cart=cart, product=ProductFactory(), quantity=quantity)])
+        CartLine.objects.bulk_create(
+            [CartLine(cart=cart, product=ProductFactory(), quantity=quantity)]
+        )
 
 
 @pytest.mark.parametrize("quantity", [1, 50])
@@ -91,8 +93,12 @@ def test_order_holds_one_line_per_product():
     order = place_order()
     line = order.lines.get()
     duplicate = OrderLine(
-        order=order, product_id=line.product_id, name=line.name, sku=line.sku,
-        unit_price=line.unit_price, quantity=1,
+        order=order,
+        product_id=line.product_id,
+        name=line.name,
+        sku=line.sku,
+        unit_price=line.unit_price,
+        quantity=1,
     )
     with refused():
         OrderLine.objects.bulk_create([duplicate])
@@ -127,7 +133,11 @@ def test_order_number_is_unique():
 
 def _second_invoice(order, status="pending", number="INV-TEST-2"):
     return Invoice(
-        number=number, order=order, status=status, total=order.total, due_date=order.live_invoice.due_date
+        number=number,
+        order=order,
+        status=status,
+        total=order.total,
+        due_date=order.live_invoice.due_date,
     )
 
 
@@ -152,7 +162,9 @@ def test_cancelled_invoices_do_not_count_as_live():
 def test_refund_above_the_invoice_total_is_refused():
     invoice = place_order().live_invoice
     with refused():
-        Invoice.objects.filter(pk=invoice.pk).update(amount_refunded=invoice.total + Decimal("0.01"))
+        Invoice.objects.filter(pk=invoice.pk).update(
+            amount_refunded=invoice.total + Decimal("0.01")
+        )
 
 
 def test_negative_refund_is_refused():

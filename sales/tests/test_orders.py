@@ -24,8 +24,8 @@ from sales.models import (
 from sales.services import (
     invoice_set_status,
     order_address_editable_by,
-    order_cancellable_by,
     order_cancel,
+    order_cancellable_by,
     order_delete,
     order_place,
     order_set_status,
@@ -70,7 +70,9 @@ def test_the_table_is_exactly_the_api_contract():
     assert table == ALLOWED
 
 
-@pytest.mark.parametrize("from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])
+@pytest.mark.parametrize(
+    "from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS]
+)
 def test_transition_to_allows_exactly_the_api_moves(from_status, to_status, admin):
     order = in_status(from_status)
     if (from_status, to_status) in ALLOWED:
@@ -88,7 +90,9 @@ def test_transition_to_allows_exactly_the_api_moves(from_status, to_status, admi
         assert not order.history.filter(to_status=to_status).exclude(from_status="").exists()
 
 
-@pytest.mark.parametrize("from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])
+@pytest.mark.parametrize(
+    "from_status, to_status", ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS]
+)
 def test_order_set_status_by_staff_follows_the_table(from_status, to_status, admin):
     order = in_status(from_status)
     if (from_status, to_status) in ALLOWED:

@@ -20,7 +20,9 @@ OVERVIEW = reverse("admin:sales_overview")
 
 
 def placed(days_ago: int, total_units: int, price="10.00", cancelled=False) -> Order:
-    order = place_order(products=[ProductFactory(price=Decimal(price), stock=100)], quantity=total_units)
+    order = place_order(
+        products=[ProductFactory(price=Decimal(price), stock=100)], quantity=total_units
+    )
     if cancelled:
         order_cancel(order=order, by=None)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
@@ -39,7 +41,9 @@ def known_shop(settings):
     Invoice.objects.filter(order=late).update(due_date=timezone.localdate() - timedelta(days=15))
     paid_late = placed(45, 1)
     invoice_set_status(invoice=paid_late.invoices.get(), status="paid", payment_reference="P")
-    Invoice.objects.filter(order=paid_late).update(due_date=timezone.localdate() - timedelta(days=15))
+    Invoice.objects.filter(order=paid_late).update(
+        due_date=timezone.localdate() - timedelta(days=15)
+    )
     ProductFactory(name="Almost gone", stock=2)
     ProductFactory(name="Retired", stock=0, is_active=False)
 
@@ -101,7 +105,9 @@ def test_admin_index_links_to_the_overview(admin_client):
     assert OVERVIEW in admin_client.get(reverse("admin:index")).content.decode()
 
 
-def test_overview_runs_the_same_few_queries_with_more_orders(admin_client, django_assert_max_num_queries):
+def test_overview_runs_the_same_few_queries_with_more_orders(
+    admin_client, django_assert_max_num_queries
+):
     placed(1, 1)
     with django_assert_max_num_queries(12) as few:
         admin_client.get(OVERVIEW)

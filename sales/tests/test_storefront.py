@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 CART = reverse("sales:cart")
 ADD = reverse("sales:cart_add")
 CHECKOUT = reverse("sales:checkout")
-ADDRESS = {"full_name": "Ada Lovelace", "street": "1 Dog Lane", "postal_code": "1000", "city": "Barkville", "country": "Petland"}
+ADDRESS = {
+    "full_name": "Ada Lovelace",
+    "street": "1 Dog Lane",
+    "postal_code": "1000",
+    "city": "Barkville",
+    "country": "Petland",
+}
 
 
 @pytest.fixture
@@ -304,8 +310,10 @@ def test_the_stylesheet_prints_invoices_without_navigation():
     from django.contrib.staticfiles import finders
 
     css = open(finders.find("css/shop.css")).read()
-    print_rules = css[css.index("@media print"):]
-    assert ".site-header" in print_rules and ".btn" in print_rules and "display: none" in print_rules
+    print_rules = css[css.index("@media print") :]
+    assert (
+        ".site-header" in print_rules and ".btn" in print_rules and "display: none" in print_rules
+    )
 
 
 def test_posts_without_a_csrf_token_are_refused(customer, product):
@@ -322,19 +330,25 @@ def test_posts_with_the_csrf_token_from_the_page_are_accepted(customer, product)
     client.force_login(customer)
     page = client.get(reverse("catalog:product", args=[product.pk, product.slug])).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = client.post(ADD, {"product_id": product.pk, "quantity": 1, "csrfmiddlewaretoken": token})
+    response = client.post(
+        ADD, {"product_id": product.pk, "quantity": 1, "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_order_page_runs_a_bounded_number_of_queries(shopper, customer, django_assert_max_num_queries, count):
+def test_order_page_runs_a_bounded_number_of_queries(
+    shopper, customer, django_assert_max_num_queries, count
+):
     order = place_order(user=customer, products=ProductFactory.create_batch(count))
     with django_assert_max_num_queries(10):
         assert shopper.get(reverse("sales:order", args=[order.number])).status_code == 200
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_cart_and_invoice_pages_run_a_bounded_number_of_queries(shopper, customer, django_assert_max_num_queries, count):
+def test_cart_and_invoice_pages_run_a_bounded_number_of_queries(
+    shopper, customer, django_assert_max_num_queries, count
+):
     products = ProductFactory.create_batch(count)
     order = place_order(user=customer, products=products)
     cart = cart_for_user(user=customer)
@@ -343,7 +357,10 @@ def test_cart_and_invoice_pages_run_a_bounded_number_of_queries(shopper, custome
     with django_assert_max_num_queries(8):
         assert shopper.get(CART).status_code == 200
     with django_assert_max_num_queries(8):
-        assert shopper.get(reverse("sales:invoice", args=[order.live_invoice.number])).status_code == 200
+        assert (
+            shopper.get(reverse("sales:invoice", args=[order.live_invoice.number])).status_code
+            == 200
+        )
 
 
 def test_every_storefront_page_has_one_h1_landmarks_and_no_inline_code(shopper, customer):
@@ -388,7 +405,9 @@ def test_customer_changes_the_address_of_a_pending_order(shopper, customer):
     page = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
     assert reverse("sales:order_address", args=[order.number]) in page
     response = shopper.post(
-        reverse("sales:order_address", args=[order.number]), {"shipping_address": "2 Cat Court\nMeowtown"}, follow=True
+        reverse("sales:order_address", args=[order.number]),
+        {"shipping_address": "2 Cat Court\nMeowtown"},
+        follow=True,
     )
     assert "The shipping address is changed." in messages_of(response)
     order.refresh_from_db()
@@ -400,7 +419,9 @@ def test_address_of_a_confirmed_order_can_no_longer_change(shopper, customer):
     page = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
     assert reverse("sales:order_address", args=[order.number]) not in page
     response = shopper.post(
-        reverse("sales:order_address", args=[order.number]), {"shipping_address": "2 Cat Court"}, follow=True
+        reverse("sales:order_address", args=[order.number]),
+        {"shipping_address": "2 Cat Court"},
+        follow=True,
     )
     assert "can no longer change" in " ".join(messages_of(response))
     order.refresh_from_db()
@@ -409,5 +430,7 @@ def test_address_of_a_confirmed_order_can_no_longer_change(shopper, customer):
 
 def test_another_customers_address_cannot_be_changed(shopper, other_customer):
     order = place_order(user=other_customer)
-    response = shopper.post(reverse("sales:order_address", args=[order.number]), {"shipping_address": "Mine now 1"})
+    response = shopper.post(
+        reverse("sales:order_address", args=[order.number]), {"shipping_address": "Mine now 1"}
+    )
     assert response.status_code == 404

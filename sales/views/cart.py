@@ -99,7 +99,9 @@ def cart_update_view(request):
             if cart is None:
                 raise DomainError("Your cart is empty.")
             line = cart_set_quantity(
-                cart=cart, product_id=form.cleaned_data["product_id"], quantity=form.cleaned_data["quantity"]
+                cart=cart,
+                product_id=form.cleaned_data["product_id"],
+                quantity=form.cleaned_data["quantity"],
             )
         except DomainError as exc:
             form.add_error("quantity", exc.detail)

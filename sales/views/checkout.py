@@ -39,13 +39,19 @@ def checkout(request):
         messages.info(request, exc.detail)
         return redirect("sales:cart")
     except (InsufficientStock, ProductUnavailable) as exc:
-        messages.error(request, f"{exc.detail} Nothing was charged; please check the lines marked below.")
+        messages.error(
+            request, f"{exc.detail} Nothing was charged; please check the lines marked below."
+        )
         return _render(request, form, cart_summary(current_cart(request)), status=409)
     except IdempotencyKeyReused:
         # This form already placed an order with another address: offer a fresh one.
-        messages.error(request, "This checkout form was already used. Please review and submit again.")
+        messages.error(
+            request, "This checkout form was already used. Please review and submit again."
+        )
         address = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
-        return _render(request, CheckoutForm(initial=address), cart_summary(current_cart(request)), status=409)
+        return _render(
+            request, CheckoutForm(initial=address), cart_summary(current_cart(request)), status=409
+        )
     except DomainError as exc:
         form.add_error(None, exc.detail)
         return _render(request, form, cart_summary(current_cart(request)), status=exc.status_code)

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from petshop.core.exceptions import DomainError
 from petshop.core.storefront import post_or_back_to
-from sales.models import Invoice, Order
 from sales.forms import ShippingAddressForm
+from sales.models import Invoice, Order
 from sales.services import (
     order_address_editable_by,
     order_cancel,
@@ -103,4 +103,6 @@ def invoice_detail(request, number: str):
         .prefetch_related("order__lines"),
         number=number,
     )
-    return render(request, "sales/invoice_detail.html", {"invoice": invoice, "order": invoice.order})
+    return render(
+        request, "sales/invoice_detail.html", {"invoice": invoice, "order": invoice.order}
+    )

@@ -31,8 +31,8 @@ from harness import (
     check,
     database_url,
     django_setup,
-    fresh_database,
     free_port,
+    fresh_database,
     json_body,
     log,
     manage,
@@ -42,7 +42,9 @@ from harness import (
 
 DB_NAME = "petshop_faults"
 LOGS = Path("/tmp/petshop-faults")
-SLOW = 3.0  # seconds; a dead dependency must fail fast, not hang every request (CI load allowed for)
+SLOW = (
+    3.0  # seconds; a dead dependency must fail fast, not hang every request (CI load allowed for)
+)
 REPEAT = 4  # each probe several times, so that both gunicorn workers are seen
 
 
@@ -54,15 +56,26 @@ def seed() -> dict:
     from catalog.models import Category, PetType, Product
 
     password = make_password("faults-password-1")
-    customer = User.objects.create(username="fault-customer", email="fc@example.com", password=password)
+    customer = User.objects.create(
+        username="fault-customer", email="fc@example.com", password=password
+    )
     admin = User.objects.create(
-        username="fault-admin", email="fa@example.com", password=password, is_staff=True, is_superuser=True
+        username="fault-admin",
+        email="fa@example.com",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
     )
     food, dog = Category.objects.get(slug="food"), PetType.objects.get(slug="dog")
     products = [
         Product.objects.create(
-            sku=f"FAULT-{n}", name=f"Sturdy bowl {n}", slug=f"sturdy-bowl-{n}", price=f"{n + 3}.00",
-            category=food, pet_type=dog, stock=50,
+            sku=f"FAULT-{n}",
+            name=f"Sturdy bowl {n}",
+            slug=f"sturdy-bowl-{n}",
+            price=f"{n + 3}.00",
+            category=food,
+            pet_type=dog,
+            stock=50,
         )
         for n in range(3)
     ]
@@ -92,7 +105,10 @@ def storefront_paths(product) -> list[str]:
     from django.urls import NoReverseMatch, reverse
 
     paths = ["/"]
-    for name, args in (("catalog:product_list", ()), ("catalog:product", (product.pk, product.slug))):
+    for name, args in (
+        ("catalog:product_list", ()),
+        ("catalog:product", (product.pk, product.slug)),
+    ):
         try:
             paths.append(reverse(name, args=args))
         except NoReverseMatch:
@@ -162,7 +178,10 @@ def catalog_keys(redis_server) -> int:
 
 def redis_phase(server, redis_server, data, paths) -> None:
     status, body = healthz(server)
-    check(status == 200 and body == {"status": "ok", "database": "ok", "cache": "ok"}, f"healthz {status} {body}")
+    check(
+        status == 200 and body == {"status": "ok", "database": "ok", "cache": "ok"},
+        f"healthz {status} {body}",
+    )
     baseline = [api_reads(server, data) for _ in range(2)][-1]
     storefront_reads(server, paths, data)
     check(catalog_keys(redis_server) > 0, "nothing of the catalog was cached in Redis")
@@ -172,41 +191,70 @@ def redis_phase(server, redis_server, data, paths) -> None:
     log("redis killed")
     for _ in range(REPEAT):
         status, body = healthz(server)
-        check(status == 200 and body.get("cache") == "down" and body.get("database") == "ok",
-              f"healthz with Redis down: {status} {body}")
+        check(
+            status == 200 and body.get("cache") == "down" and body.get("database") == "ok",
+            f"healthz with Redis down: {status} {body}",
+        )
         reads = api_reads(server, data)
         check(reads == baseline, "the API answered differently with Redis down")
         storefront_reads(server, paths, data)
     # Writes with the cache gone: a price change and a checkout, then read them back.
     pid = data["product"].pk
-    status, _, raw = timed("PATCH", f"{server.url}/api/v1/products/{pid}/", body={"price": "99.95"},
-                           headers=data["admin"])
+    status, _, raw = timed(
+        "PATCH",
+        f"{server.url}/api/v1/products/{pid}/",
+        body={"price": "99.95"},
+        headers=data["admin"],
+    )
     check(status == 200, f"price change with Redis down: {status} {raw[:300]!r}")
-    status, _, raw = timed("POST", server.url + "/api/v1/orders/", headers=data["customer"], body={
-        "shipping_address": "2 Fault Street, Outage Town", "items": [{"product_id": pid, "quantity": 2}]})
+    status, _, raw = timed(
+        "POST",
+        server.url + "/api/v1/orders/",
+        headers=data["customer"],
+        body={
+            "shipping_address": "2 Fault Street, Outage Town",
+            "items": [{"product_id": pid, "quantity": 2}],
+        },
+    )
     check(status == 201, f"checkout with Redis down: {status} {raw[:300]!r}")
     number = json_body(raw)["number"]
     for _ in range(REPEAT):
         product = get_json(server, f"/api/v1/products/{pid}/")
-        check(product["price"] == "99.95" and product["stock"] == 48, f"stale product with Redis down: {product}")
+        check(
+            product["price"] == "99.95" and product["stock"] == 48,
+            f"stale product with Redis down: {product}",
+        )
         status, _, raw = timed("GET", server.url + "/orders/", headers=data["session"])
-        check(status == 200 and number.encode() in raw, "the new order is missing from the storefront's order list")
+        check(
+            status == 200 and number.encode() in raw,
+            "the new order is missing from the storefront's order list",
+        )
         # Login works too: its throttles live in Redis and fail open rather than shut.
-        status, _, raw = timed("POST", server.url + "/api/v1/auth/login/",
-                               body={"username": "fault-customer", "password": "faults-password-1"})
+        status, _, raw = timed(
+            "POST",
+            server.url + "/api/v1/auth/login/",
+            body={"username": "fault-customer", "password": "faults-password-1"},
+        )
         check(status == 200, f"login with Redis down: {status} {raw[:200]!r}")
     log("redis down: same answers from the database, writes fine, healthz says cache down")
 
     redis_server.start()
     log("redis restarted on the same port")
-    wait_for(lambda: healthz(server) == (200, {"status": "ok", "database": "ok", "cache": "ok"}),
-             "healthz to report the cache ok again")
+    wait_for(
+        lambda: healthz(server) == (200, {"status": "ok", "database": "ok", "cache": "ok"}),
+        "healthz to report the cache ok again",
+    )
     for _ in range(REPEAT):
         product = get_json(server, f"/api/v1/products/{pid}/")
-        check(product["price"] == "99.95" and product["stock"] == 48, f"stale product after Redis came back: {product}")
+        check(
+            product["price"] == "99.95" and product["stock"] == 48,
+            f"stale product after Redis came back: {product}",
+        )
         get_json(server, "/api/v1/products/")
     storefront_reads(server, paths, data)
-    check(catalog_keys(redis_server) > 0, "catalog entries are not cached again after Redis came back")
+    check(
+        catalog_keys(redis_server) > 0, "catalog entries are not cached again after Redis came back"
+    )
     log("redis back: healthz ok, caching resumed, nothing stale")
 
 
@@ -214,9 +262,14 @@ def expect_json_503(server, method, path, headers=None, body=None) -> None:
     for _ in range(REPEAT):
         status, hdrs, raw = timed(method, server.url + path, headers=headers, body=body)
         check(status == 503, f"{method} {path} with the database down: {status} {raw[:300]!r}")
-        check(hdrs.get("content-type", "").startswith("application/json"),
-              f"{method} {path} with the database down is not JSON: {hdrs.get('content-type')} {raw[:200]!r}")
-        check((json_body(raw) or {}).get("code") == "service_unavailable", f"{method} {path}: {raw[:300]!r}")
+        check(
+            hdrs.get("content-type", "").startswith("application/json"),
+            f"{method} {path} with the database down is not JSON: {hdrs.get('content-type')} {raw[:200]!r}",
+        )
+        check(
+            (json_body(raw) or {}).get("code") == "service_unavailable",
+            f"{method} {path}: {raw[:300]!r}",
+        )
 
 
 def database_phase(server, proxy, data, paths) -> None:
@@ -225,26 +278,48 @@ def database_phase(server, proxy, data, paths) -> None:
     nonce = uuid.uuid4().hex  # queries nobody cached before
     for _ in range(REPEAT):
         status, body = healthz(server)
-        check(status == 503 and body.get("database") == "down", f"healthz with the database down: {status} {body}")
+        check(
+            status == 503 and body.get("database") == "down",
+            f"healthz with the database down: {status} {body}",
+        )
     pid = data["product"].pk
     expect_json_503(server, "GET", f"/api/v1/products/?search={nonce}")
     expect_json_503(server, "GET", "/api/v1/orders/", headers=data["customer"])
     expect_json_503(server, "GET", "/api/v1/auth/me/", headers=data["admin"])
     expect_json_503(server, "GET", "/api/v1/users/", headers=data["admin"])
-    expect_json_503(server, "POST", "/api/v1/auth/login/", body={"username": "fault-customer", "password": "x"})
-    expect_json_503(server, "POST", "/api/v1/orders/", headers=data["customer"], body={
-        "shipping_address": "2 Fault Street, Outage Town", "items": [{"product_id": pid, "quantity": 1}]})
+    expect_json_503(
+        server, "POST", "/api/v1/auth/login/", body={"username": "fault-customer", "password": "x"}
+    )
+    expect_json_503(
+        server,
+        "POST",
+        "/api/v1/orders/",
+        headers=data["customer"],
+        body={
+            "shipping_address": "2 Fault Street, Outage Town",
+            "items": [{"product_id": pid, "quantity": 1}],
+        },
+    )
     anonymous = {"Accept": "text/html"}
-    pages = [(f"/products/?search={nonce}", anonymous, True), ("/", anonymous, False),
-             ("/account/login/", anonymous, False)]  # these two may be served without the DB
+    pages = [
+        (f"/products/?search={nonce}", anonymous, True),
+        ("/", anonymous, False),
+        ("/account/login/", anonymous, False),
+    ]  # these two may be served without the DB
     pages += [(path, data["session"], True) for path in SESSION_PAGES]
     for path, headers, needs_database in pages:
         for _ in range(REPEAT):
             status, hdrs, raw = timed("GET", server.url + path, headers=headers)
             allowed = (503,) if needs_database else (200, 503)
             check(status in allowed, f"storefront {path} with the database down: {status}")
-            check(hdrs.get("content-type", "").startswith("text/html"), f"storefront {path}: not a page")
-            check(b"Traceback" not in raw and b"OperationalError" not in raw, f"storefront {path} leaks a trace")
+            check(
+                hdrs.get("content-type", "").startswith("text/html"),
+                f"storefront {path}: not a page",
+            )
+            check(
+                b"Traceback" not in raw and b"OperationalError" not in raw,
+                f"storefront {path} leaks a trace",
+            )
     log("database down: 503 JSON on the API and healthz, 503 page on the storefront")
 
     pid_before = server.proc.pid
@@ -271,13 +346,17 @@ def main() -> int:
         DJANGO_STATIC_ROOT=static_root,
         DB_CONNECT_TIMEOUT="1",
     )
-    log(f"migrating {DB_NAME}; redis on {redis_server.port}, PostgreSQL proxy on {proxy.listen_port}")
+    log(
+        f"migrating {DB_NAME}; redis on {redis_server.port}, PostgreSQL proxy on {proxy.listen_port}"
+    )
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     django_setup({**env, "DATABASE_URL": direct_url})  # this process talks to PG directly
     data = seed()
     paths = storefront_paths(data["product"])
-    server = Server(port=free_port(8200, 8299), env=env, workers=2, log_path=LOGS / "gunicorn.log").start()
+    server = Server(
+        port=free_port(8200, 8299), env=env, workers=2, log_path=LOGS / "gunicorn.log"
+    ).start()
     log(f"server {server.url}, storefront pages {paths}, logs in {LOGS}")
     try:
         redis_phase(server, redis_server, data, paths)

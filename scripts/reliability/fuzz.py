@@ -24,8 +24,8 @@ from harness import (
     CheckFailed,
     Server,
     django_setup,
-    fresh_database,
     free_port,
+    fresh_database,
     log,
     manage,
     server_env,
@@ -55,18 +55,28 @@ def fuzz_users() -> dict[str, str]:
         pk=7_000_001, username="fuzz-customer", email="fuzz-customer@example.com", password=password
     )
     admin = User.objects.create(
-        pk=7_000_002, username="fuzz-admin", email="fuzz-admin@example.com", password=password,
-        is_staff=True, is_superuser=True,
+        pk=7_000_002,
+        username="fuzz-admin",
+        email="fuzz-admin@example.com",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
     )
     # The customer owns a cart and orders, so their endpoints answer with real objects.
     products = list(Product.objects.filter(is_active=True, stock__gt=5).order_by("pk")[:3])
     for product in products:
-        order_place(user=customer, shipping_address="1 Fuzz Road, Testville",
-                    items=[{"product_id": product.pk, "quantity": 1}])
+        order_place(
+            user=customer,
+            shipping_address="1 Fuzz Road, Testville",
+            items=[{"product_id": product.pk, "quantity": 1}],
+        )
     cart = cart_for_user(user=customer)
     for product in products:
         cart_add(cart=cart, product_id=product.pk, quantity=1)
-    return {"customer": str(AccessToken.for_user(customer)), "admin": str(AccessToken.for_user(admin))}
+    return {
+        "customer": str(AccessToken.for_user(customer)),
+        "admin": str(AccessToken.for_user(admin)),
+    }
 
 
 # Operations that can take the run's own account away (deactivate it, drop its admin
@@ -92,20 +102,34 @@ def run_schemathesis(server: Server, role: str, token: str, max_examples: int, s
 def _schemathesis(server, name, token, max_examples, seconds, selection) -> int:
     report = LOGS / f"{name}.junit.xml"
     args = [
-        SCHEMATHESIS, "run", f"{server.url}/api/v1/schema/", *selection,
-        "--checks", CHECKS,
-        "--header", f"Authorization: Bearer {token}",
-        "--max-examples", str(max_examples),
-        "--phases", PHASES,
+        SCHEMATHESIS,
+        "run",
+        f"{server.url}/api/v1/schema/",
+        *selection,
+        "--checks",
+        CHECKS,
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--max-examples",
+        str(max_examples),
+        "--phases",
+        PHASES,
         "--continue-on-failure",
         # One client thread: with two, hypothesis's lambda-description cache races and
         # schemathesis reports its own "Runtime Error" (AST recursion depth mismatch).
         # Races in the shop are the scale-out check's business.
-        "--workers", "1",
-        "--request-timeout", "15",
-        "--seed", str(SEED),  # reproducible in CI; --seed N by hand to explore
-        "--suppress-health-check", "too_slow,filter_too_much",
-        "--report", "junit", "--report-junit-path", str(report),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "15",
+        "--seed",
+        str(SEED),  # reproducible in CI; --seed N by hand to explore
+        "--suppress-health-check",
+        "too_slow,filter_too_much",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
         "--no-color",
     ]
     log(f"fuzzing as {name}: {max_examples} examples per operation, at most {seconds}s")
@@ -125,7 +149,9 @@ def main() -> int:
     parser.add_argument("--role", choices=["customer", "admin"], action="append")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument(
-        "--phases", default="examples,coverage,fuzzing", help="add ',stateful' to follow links between calls"
+        "--phases",
+        default="examples,coverage,fuzzing",
+        help="add ',stateful' to follow links between calls",
     )
     args = parser.parse_args()
     global SEED, PHASES
@@ -154,7 +180,10 @@ def main() -> int:
     # No request-line limit: otherwise gunicorn answers the fuzzer's longest query strings
     # with its own 414 before the shop sees them, and the shop is what is under test.
     server = Server(
-        port=free_port(8200, 8299), env=env, workers=2, log_path=LOGS / "gunicorn.log",
+        port=free_port(8200, 8299),
+        env=env,
+        workers=2,
+        log_path=LOGS / "gunicorn.log",
         extra_args=("--limit-request-line", "0"),
     ).start()
     log(f"server {server.url} (log: {server.log_path})")

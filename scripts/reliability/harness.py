@@ -170,7 +170,12 @@ def server_env(*, database_url: str, redis_url: str, **extra: str) -> dict:
 
 def manage(env: dict, *args: str, timeout: float = 600) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+        [PYTHON, "manage.py", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if result.returncode != 0:
         raise CheckFailed(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -209,9 +214,12 @@ class Server:
         if (ROOT / "gunicorn.conf.py").exists():
             args += ["-c", str(ROOT / "gunicorn.conf.py")]  # the production config, ...
         args += [  # ... with what a loopback check needs on top
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
-            "--timeout", "60",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--timeout",
+            "60",
             *self.extra_args,
             "petshop.wsgi:application",
         ]
@@ -247,8 +255,19 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.proc = spawn(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--daemonize", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
             env=dict(os.environ),
             log_path=self.log_path,
         )

@@ -30,8 +30,8 @@ from harness import (
     CheckFailed,
     Server,
     django_setup,
-    fresh_database,
     free_port,
+    fresh_database,
     json_body,
     log,
     manage,
@@ -61,12 +61,22 @@ def seed(*, buyers: int, stock: int) -> dict:
     food = Category.objects.get(slug="food")
     dog = PetType.objects.get(slug="dog")
     race = Product.objects.create(
-        sku="SCALE-RACE", name="Contested kibble", slug="contested-kibble",
-        price="12.50", category=food, pet_type=dog, stock=stock,
+        sku="SCALE-RACE",
+        name="Contested kibble",
+        slug="contested-kibble",
+        price="12.50",
+        category=food,
+        pet_type=dog,
+        stock=stock,
     )
     retry = Product.objects.create(
-        sku="SCALE-RETRY", name="Retried chew toy", slug="retried-chew-toy",
-        price="4.20", category=food, pet_type=dog, stock=buyers + 50,
+        sku="SCALE-RETRY",
+        name="Retried chew toy",
+        slug="retried-chew-toy",
+        price="4.20",
+        category=food,
+        pet_type=dog,
+        stock=buyers + 50,
     )
     return {
         "tokens": [str(AccessToken.for_user(u)) for u in users],
@@ -77,7 +87,9 @@ def seed(*, buyers: int, stock: int) -> dict:
     }
 
 
-def buy(server: Server, token: str, product_id: int, key: str | None = None) -> tuple[int, dict | None]:
+def buy(
+    server: Server, token: str, product_id: int, key: str | None = None
+) -> tuple[int, dict | None]:
     return buy_body(server, token, product_id, key, quantity=1)
 
 
@@ -88,7 +100,10 @@ def buy_body(server: Server, token: str, product_id: int, key: str | None, quant
     status, _, raw = request(
         "POST",
         server.url + "/api/v1/orders/",
-        body={"shipping_address": ADDRESS, "items": [{"product_id": product_id, "quantity": quantity}]},
+        body={
+            "shipping_address": ADDRESS,
+            "items": [{"product_id": product_id, "quantity": quantity}],
+        },
         headers=headers,
         timeout=60,
     )
@@ -110,8 +125,10 @@ def race_round(servers, data, stock, problems: list[str]) -> None:
         answers = list(
             pool.map(lambda i: buy(servers[i % 2], tokens[i], data["race"]), range(len(tokens)))
         )
-    log(f"race: {len(answers)} buyers in {time.monotonic() - started:.1f}s: "
-        f"{dict(Counter(s for s, _ in answers))}")
+    log(
+        f"race: {len(answers)} buyers in {time.monotonic() - started:.1f}s: "
+        f"{dict(Counter(s for s, _ in answers))}"
+    )
 
     from catalog.models import Product
 
@@ -148,9 +165,15 @@ def retry_round(servers, data, problems: list[str]) -> None:
     jobs = [(i, s) for i in range(len(tokens)) for s in servers]  # each buyer on both servers
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        answers = list(pool.map(lambda job: (job[0], buy(job[1], tokens[job[0]], data["retry"], keys[job[0]])), jobs))
-    log(f"retries: {len(jobs)} requests in {time.monotonic() - started:.1f}s: "
-        f"{dict(Counter(a[1][0] for a in answers))}")
+        answers = list(
+            pool.map(
+                lambda job: (job[0], buy(job[1], tokens[job[0]], data["retry"], keys[job[0]])), jobs
+            )
+        )
+    log(
+        f"retries: {len(jobs)} requests in {time.monotonic() - started:.1f}s: "
+        f"{dict(Counter(a[1][0] for a in answers))}"
+    )
 
     from catalog.models import Product
 
@@ -162,15 +185,19 @@ def retry_round(servers, data, problems: list[str]) -> None:
             continue
         ids_per_buyer.setdefault(buyer, set()).add(body["id"])
     if failed:
-        problems.append(f"retries: {len(failed)} answers not 200/201 with an order, e.g. {failed[:5]}")
+        problems.append(
+            f"retries: {len(failed)} answers not 200/201 with an order, e.g. {failed[:5]}"
+        )
     split = {b: ids for b, ids in ids_per_buyer.items() if len(ids) != 1}
     if split:
         problems.append(f"retries: one key gave different orders {list(split.items())[:5]}")
     orders, invoices = orders_and_invoices(data["retry"])
     owners = Counter(o.user_id for o in orders)
     if len(orders) != len(tokens) or any(n != 1 for n in owners.values()):
-        problems.append(f"retries: {len(orders)} orders for {len(tokens)} buyers; "
-                        f"most per buyer {owners.most_common(3)}")
+        problems.append(
+            f"retries: {len(orders)} orders for {len(tokens)} buyers; "
+            f"most per buyer {owners.most_common(3)}"
+        )
     left = Product.objects.get(pk=data["retry"]).stock
     if left != data["retry_stock"] - len(tokens):
         problems.append(f"retries: stock {left}, expected {data['retry_stock'] - len(tokens)}")
@@ -180,10 +207,14 @@ def retry_round(servers, data, problems: list[str]) -> None:
 
     # The same key with another body is refused on either server, and changes nothing.
     reused = [
-        buy_body(servers[i % 2], tokens[i], data["retry"], keys[i], quantity=2) for i in range(min(10, len(tokens)))
+        buy_body(servers[i % 2], tokens[i], data["retry"], keys[i], quantity=2)
+        for i in range(min(10, len(tokens)))
     ]
-    wrong = [(status, body) for status, body in reused
-             if status != 409 or (body or {}).get("code") != "idempotency_key_reused"]
+    wrong = [
+        (status, body)
+        for status, body in reused
+        if status != 409 or (body or {}).get("code") != "idempotency_key_reused"
+    ]
     if wrong:
         problems.append(f"retries: a reused key with another body was not refused: {wrong[:3]}")
     if Product.objects.get(pk=data["retry"]).stock != left:
@@ -211,7 +242,9 @@ def main() -> int:
     for n in range(2):
         port = free_port(low, 8299)
         low = port + 1
-        servers.append(Server(port=port, env=env, workers=2, log_path=logs / f"gunicorn-{n}.log").start())
+        servers.append(
+            Server(port=port, env=env, workers=2, log_path=logs / f"gunicorn-{n}.log").start()
+        )
     log(f"servers: {[s.url for s in servers]} (logs in {logs})")
 
     problems: list[str] = []

@@ -18,7 +18,9 @@ pytestmark = [
 ]
 
 
-def make_product(name, *, pet="dog", category="food", price="9.99", stock=20, brand="Acme", **extra):
+def make_product(
+    name, *, pet="dog", category="food", price="9.99", stock=20, brand="Acme", **extra
+):
     from catalog.tests.factories import ProductFactory
 
     return ProductFactory(
@@ -39,13 +41,19 @@ def shop(reference_data):
     return {
         "kibble": make_product("Salmon Kibble 2 kg", price="24.90", brand="Northpaw"),
         "rope": make_product("Tug Rope Toy", category="toys", price="7.50", brand="Chewy Co"),
-        "bed": make_product("Cosy Donut Bed", category="accessories", price="39.00", stock=3, brand="Snooze"),
+        "bed": make_product(
+            "Cosy Donut Bed", category="accessories", price="39.00", stock=3, brand="Snooze"
+        ),
         "brush": make_product("Soft Slicker Brush", category="grooming", price="11.20", stock=0),
-        "mouse": make_product("Feather Mouse", pet="cat", category="toys", price="3.40", brand="Whisker"),
+        "mouse": make_product(
+            "Feather Mouse", pet="cat", category="toys", price="3.40", brand="Whisker"
+        ),
         "tuna": make_product("Tuna Pâté 12-pack", pet="cat", price="15.60", brand="Whisker"),
         "seed": make_product("Finch Seed Mix", pet="bird", price="6.80"),
         "flakes": make_product("Tropical Flakes", pet="fish", price="5.25", brand="Reef"),
-        "lamp": make_product("Basking Lamp 50W", pet="reptile", category="accessories", price="18.00"),
+        "lamp": make_product(
+            "Basking Lamp 50W", pet="reptile", category="accessories", price="18.00"
+        ),
     }
 
 
@@ -75,12 +83,18 @@ def test_new_visitor_registers_shops_checks_out_and_opens_the_invoice(page, shop
     expect_message(page, "Welcome to the pet shop, Ada!")
 
     # Filter the catalog: dog products, in stock, cheapest first. The state is the URL.
-    page.get_by_role("navigation", name="Shop by pet").get_by_role("link", name="All products").click()
+    page.get_by_role("navigation", name="Shop by pet").get_by_role(
+        "link", name="All products"
+    ).click()
     page.get_by_label("Pet", exact=True).select_option("dog")
     page.get_by_label("In stock only").check()
     page.get_by_label("Sort by").select_option("price")
     page.get_by_role("button", name="Apply").click()
-    assert re.search(r"pet_type=dog", page.url) and "in_stock=on" in page.url and "ordering=price" in page.url
+    assert (
+        re.search(r"pet_type=dog", page.url)
+        and "in_stock=on" in page.url
+        and "ordering=price" in page.url
+    )
     cards = page.locator(".product-card .card-title")
     expect(cards).to_have_text(["Tug Rope Toy", "Salmon Kibble 2 kg", "Cosy Donut Bed"])
     shoot(page, "catalog")
@@ -147,7 +161,9 @@ def test_customer_requests_a_return_of_a_delivered_order(page, shop, shoot):
     from sales.tests.factories import order_in_status
 
     customer = UserFactory(username="grace", first_name="Grace")
-    order = order_in_status(OrderStatus.DELIVERED, user=customer, products=[shop["bed"], shop["mouse"]])
+    order = order_in_status(
+        OrderStatus.DELIVERED, user=customer, products=[shop["bed"], shop["mouse"]]
+    )
 
     page.goto("/account/login/")
     page.get_by_label("Username or email").fill("grace@example.com")
@@ -191,7 +207,10 @@ def test_the_catalog_reads_well_on_a_phone(browser, live_server, shop, shoot):
     from playwright.sync_api import expect
 
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
     )
     page = context.new_page()
     page.goto("/products/?pet_type=cat")
@@ -236,8 +255,13 @@ def test_shopping_works_with_javascript_off(browser, live_server, shop):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
-    for label, value in [("Full name", "No Script"), ("Street and number", "1 Plain St"),
-                         ("Postal code", "9999"), ("City", "Static"), ("Country", "HTML")]:
+    for label, value in [
+        ("Full name", "No Script"),
+        ("Street and number", "1 Plain St"),
+        ("Postal code", "9999"),
+        ("City", "Static"),
+        ("Country", "HTML"),
+    ]:
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name=re.compile("Place order")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your order!")

@@ -4,9 +4,9 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from petshop.core.exceptions import DomainError
 from petshop.demo.bulk import products_generate
 from petshop.demo.shop import demo_shop_build
-from petshop.core.exceptions import DomainError
 
 
 class Command(BaseCommand):
