@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.exceptions import LastAdmin, LastRole, RoleAlreadyAssigned, RoleNotHeld
+from accounts.lock_objects import active_admins_lock, user_lock
 from accounts.models import Role, User
 from petshop.core.exceptions import InvalidInput
 
@@ -80,7 +81,7 @@ def user_update(*, user: User, **fields) -> User:
 @transaction.atomic
 def user_deactivate(*, user: User) -> User:
     """The account can no longer log in or use its tokens; its history stays."""
-    _guard_last_admin(user, _lock_admins())
+    _guard_last_admin(user, active_admins_lock())
     user.is_active = False
     user.save(update_fields=["is_active"])
     _blacklist_tokens(user)
@@ -112,21 +113,6 @@ def user_set_password(
     return user
 
 
-def _lock_admins() -> list[int]:
-    """Lock every active admin's row, in primary-key order, and return their ids.
-
-    Called *before* a user's own row is locked whenever a change may take an admin away:
-    two admins stepping down at once then queue on the same first row instead of each
-    holding its own row and waiting for the other's (a deadlock, seen in
-    test_the_last_two_admins_stepping_down_at_once_leave_one)."""
-    return list(
-        User.objects.select_for_update()
-        .filter(is_staff=True, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 def _guard_last_admin(user: User, admins: list[int]) -> None:
     """Refuse to leave the shop without an active admin."""
     if user.is_active and user.is_staff and admins == [user.pk]:
@@ -137,7 +123,7 @@ def _guard_last_admin(user: User, admins: list[int]) -> None:
 def user_role_add(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}.", field="role")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = user_lock(pk=user.pk)
     held = set(user.roles)
     if role in held:
         raise RoleAlreadyAssigned()
@@ -150,8 +136,8 @@ def user_role_add(*, user: User, role: str) -> User:
 def user_role_remove(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise RoleNotHeld(f"Unknown role {role!r}.")
-    admins = _lock_admins() if role == Role.ADMIN else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if role == Role.ADMIN else []
+    user = user_lock(pk=user.pk)
     held = set(user.roles)
     if role not in held:
         raise RoleNotHeld()
@@ -172,8 +158,8 @@ def user_set_roles(*, user: User, roles: set[str]) -> User:
         raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="roles")
     if not roles:
         raise LastRole()
-    admins = _lock_admins() if Role.ADMIN not in roles else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if Role.ADMIN not in roles else []
+    user = user_lock(pk=user.pk)
     if Role.ADMIN not in roles:
         _guard_last_admin(user, admins)
     _apply_roles(user, set(roles))

@@ -10,10 +10,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from accounts.services import user_register, user_set_password, user_update
-from accounts.throttling import throttle_wait
 from petshop.core.exceptions import DomainError
+from petshop.core.throttling import auth_attempt_wait, client_address
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
+
+
+def _throttle_wait(request, *, scope: str) -> int | None:
+    """Count this POST against the same login/register buckets the API's throttles use;
+    the seconds to wait if over the rate, else None."""
+    return auth_attempt_wait(
+        scope=scope, address=client_address(request), username=request.POST.get("username")
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -22,7 +30,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        wait = throttle_wait(request, scope="login")
+        wait = _throttle_wait(request, scope="login")
         if wait:
             form = self.form_class(request, initial={"username": request.POST.get("username", "")})
             return _too_many(request, "accounts/login.html", form, wait)
@@ -47,7 +55,7 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("catalog:home")
     form = RegisterForm(request.POST or None)
-    if request.method == "POST" and (wait := throttle_wait(request, scope="register")):
+    if request.method == "POST" and (wait := _throttle_wait(request, scope="register")):
         typed = {k: v for k, v in request.POST.items() if not k.startswith("password")}
         return _too_many(request, "accounts/register.html", RegisterForm(initial=typed), wait)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
+from catalog.lock_objects import product_lock, products_lock
 from catalog.models import Category, PetType, Product
 from catalog.signals import products_withdrawn
 from petshop.core.exceptions import InvalidInput
@@ -54,7 +55,7 @@ def product_create(*, created_by=None, **fields) -> Product:
 def product_update(*, product: Product, **fields) -> Product:
     # Re-read under lock: saving a stale in-memory stock figure would undo a checkout
     # that committed since the caller loaded the product.
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = product_lock(pk=product.pk)
     was_active = locked.is_active
     product.stock = locked.stock
     for name, value in fields.items():
@@ -140,9 +141,7 @@ def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
     changes nothing then.
     """
     ids = sorted(quantities)
-    products = {
-        p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    products = products_lock(pks=ids)
     unknown = [pid for pid in ids if pid not in products]
     if unknown:
         raise InvalidInput("Unknown product.", field="product_id", product_ids=unknown)
@@ -171,15 +170,10 @@ def _stock_shift(deltas: dict[int, int], *, locked: bool = False) -> None:
     deltas = {pid: d for pid, d in deltas.items() if d}
     if not deltas:
         return
-    # Lock in primary-key order first, as stock_reserve does: two releases (or a release
-    # and a checkout) over the same products then cannot lock them in opposite orders.
+    # Locked first, as stock_reserve does (in primary-key order): two releases (or a
+    # release and a checkout) over the same products cannot lock them in opposite orders.
     if not locked:
-        list(
-            Product.objects.select_for_update()
-            .filter(pk__in=deltas)
-            .order_by("pk")
-            .values_list("pk")
-        )
+        products_lock(pks=deltas)
     Product.objects.filter(pk__in=deltas).update(
         stock=Case(*(When(pk=pid, then=F("stock") + d) for pid, d in deltas.items()))
     )

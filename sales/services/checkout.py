@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from catalog.services import stock_reserve
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
+from sales.lock_objects import cart_lock_for_user
 from sales.models import (
-    Cart,
     CheckoutKey,
     Invoice,
     Order,
@@ -131,7 +131,7 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
         # neither lost by the emptying below nor ordered half-way.
-        cart = Cart.objects.select_for_update().filter(user=user).first()
+        cart = cart_lock_for_user(user=user)
         items = (
             [
                 {"product_id": line.product_id, "quantity": line.quantity}

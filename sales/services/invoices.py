@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from petshop.core.exceptions import InvalidInput, NotFound
+from petshop.core.exceptions import InvalidInput
 from sales.exceptions import InvalidTransition, InvoiceExists
+from sales.lock_objects import invoice_lock, live_invoice_lock, order_lock
 from sales.models import (
     INVOICE_TRANSITIONS,
     Invoice,
@@ -40,7 +41,7 @@ def _next_invoice_number(year: int) -> str:
 def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
     # Lock (and re-read) the order first, so two staff issuing at once cannot both pass
     # the checks below, and a cancellation that just committed is seen.
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(pk=order.pk)
     if order.status == OrderStatus.CANCELLED:
         raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
     if Invoice.objects.live().filter(order=order).exists():
@@ -66,16 +67,9 @@ def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
     )
 
 
-def _lock(invoice: Invoice) -> Invoice:
-    try:
-        return Invoice.objects.select_for_update().get(pk=invoice.pk)
-    except Invoice.DoesNotExist:  # deleted by a concurrent request since it was read
-        raise NotFound("That invoice no longer exists.") from None
-
-
 @transaction.atomic
 def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if "due_date" in fields:
         if fields["due_date"] < timezone.localdate(invoice.issued_at):
             raise InvalidInput("The due date cannot be before the issue date.", field="due_date")
@@ -88,7 +82,7 @@ def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
 
 @transaction.atomic
 def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str = "") -> Invoice:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if status not in InvoiceStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
     if payment_reference:
@@ -99,7 +93,7 @@ def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str 
 
 @transaction.atomic
 def invoice_delete(*, invoice: Invoice) -> None:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if invoice.status != InvoiceStatus.CANCELLED:
         raise InvalidTransition(
             "Only a cancelled invoice can be deleted.", from_status=invoice.status
@@ -109,7 +103,7 @@ def invoice_delete(*, invoice: Invoice) -> None:
 
 def invoice_void_for_cancelled_order(*, order: Order) -> None:
     """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid."""
-    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+    invoice = live_invoice_lock(order=order)
     if invoice is None:
         return
     if invoice.status == InvoiceStatus.PAID:
@@ -122,7 +116,7 @@ def invoice_void_for_cancelled_order(*, order: Order) -> None:
 def invoice_credit(*, order: Order, amount: Decimal) -> Invoice | None:
     """A processed return's refund, credited against the order's live invoice. Once the
     whole total is credited the invoice is `refunded` if it was paid, `cancelled` if not."""
-    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+    invoice = live_invoice_lock(order=order)
     if invoice is None:
         return None
     invoice.amount_refunded = min(invoice.total, invoice.amount_refunded + amount)
