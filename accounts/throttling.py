@@ -4,7 +4,7 @@ browser forms buys no extra tries."""
 
 from types import SimpleNamespace
 
-from accounts.api.throttles import AUTH_THROTTLES
+from accounts.api.throttles import AUTH_THROTTLES, PASSWORD_RESET_THROTTLES
 
 
 class _FormRequest:
@@ -19,12 +19,14 @@ class _FormRequest:
 
 
 def throttle_wait(request, *, scope: str) -> int | None:
-    """Count this POST against `scope` ('login' or 'register'); the seconds to wait if
-    the address or the submitted username is over its rate, else None."""
+    """Count this POST against `scope` ('login', 'register' or 'password_reset'); the
+    seconds to wait if the address or the submitted username (email for a password reset)
+    is over its rate, else None."""
     probe = _FormRequest(request)
     view = SimpleNamespace(throttle_scope=scope)
     waits = []
-    for throttle_class in AUTH_THROTTLES:
+    throttles = PASSWORD_RESET_THROTTLES if scope == "password_reset" else AUTH_THROTTLES
+    for throttle_class in throttles:
         throttle = throttle_class()
         if not throttle.allow_request(probe, view):
             waits.append(int(throttle.wait() or 60) + 1)

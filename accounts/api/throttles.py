@@ -37,14 +37,23 @@ class ScopedUsernameThrottle(_ScopedThrottle):
     """Keyed by the submitted username (any case; for login it may be an email)."""
 
     bucket = "username"
+    field = "username"
 
     def get_cache_key(self, request, view):
         data = request.data
-        username = data.get("username") if hasattr(data, "get") else None
+        username = data.get(self.field) if hasattr(data, "get") else None
         if not isinstance(username, str) or not username.strip():
             return None  # nothing to key on; the serializer will refuse the request
         # Hashed: bounded key length whatever was sent, and no raw input in cache keys.
         return self.key_for(hashlib.sha256(username.strip().lower().encode()).hexdigest())
 
 
+class ScopedEmailThrottle(ScopedUsernameThrottle):
+    """Keyed by the submitted email address (any case): password reset requests."""
+
+    bucket = "email"
+    field = "email"
+
+
 AUTH_THROTTLES = [ScopedAddressThrottle, ScopedUsernameThrottle]
+PASSWORD_RESET_THROTTLES = [ScopedAddressThrottle, ScopedEmailThrottle]
