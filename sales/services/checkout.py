@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
+from sales import emails
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
 from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
 from sales.services.cart import check_line_shapes
@@ -78,6 +79,9 @@ def order_place(
                 )
             order = _place(user=user, shipping_address=shipping_address, items=items)
             written = order.__dict__.pop("_written")
+            emails.send_order_confirmation(
+                order, invoice=written["invoices"][0], lines=written["lines"]
+            )
             if with_details:
                 _remember(order, **written)
             if key_record is not None:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from catalog.services import stock_release
 from petshop.core.exceptions import NotFound
+from sales import emails
 from sales.exceptions import InvalidInput, InvalidTransition
 from sales.models import Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order
@@ -69,7 +70,8 @@ def order_cancel(*, order: Order, by) -> Order:
         )
     order.transition_to(OrderStatus.CANCELLED, by=by)
     stock_release(quantities={line.product_id: line.quantity for line in order.lines.all()})
-    invoice_void_for_cancelled_order(order=order)
+    invoice = invoice_void_for_cancelled_order(order=order)
+    emails.send_order_cancelled(order, invoice=invoice)
     return order
 
 
@@ -83,6 +85,7 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
         return order_cancel(order=order, by=by)
     order = _lock(order)
     order.transition_to(status, by=by)
+    emails.send_order_status(order)
     return order
 
 
