@@ -77,3 +77,51 @@ def test_forgot_password_email_link_new_password_log_in(page, live_server, setti
     assert mail.outbox[-1].subject == "Your Pawfect password was changed"
     page.goto(reset_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work any more")
+
+
+def test_a_checkout_in_the_browser_produces_an_order_confirmation(
+    page, live_server, settings, shoot, reference_data
+):
+    """The order confirmation as the customer reads it on a phone, and its link back to
+    the order (the same browser, logged in)."""
+    from playwright.sync_api import expect
+
+    from accounts.tests.factories import PASSWORD, UserFactory
+    from catalog.tests.factories import ProductFactory
+    from sales.models import Order
+
+    settings.SHOP_BASE_URL = live_server.url
+    UserFactory(username="otto", email="otto@example.com", first_name="Otto")
+    ProductFactory(name="Salmon Kibble 2 kg", sku="SAL-2", price="24.90", stock=5)
+    page.goto("/account/login/")
+    page.get_by_label("Username or email").fill("otto")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/products/")
+    page.get_by_role("link", name="Salmon Kibble 2 kg").first.click()
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto("/checkout/")
+    page.get_by_label("Full name").fill("Otto Pawson")
+    page.get_by_label("Street and number").fill("3 Whisker Way")
+    page.get_by_label("Postal code").fill("1010")
+    page.get_by_label("City").fill("Vienna")
+    page.get_by_label("Country").fill("Austria")
+    page.get_by_role("button", name="Place order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your order!")
+    order = Order.objects.get(user__username="otto")
+
+    run_worker()
+
+    [email] = mail.outbox
+    assert email.to == ["otto@example.com"]
+    assert email.subject == f"Order {order.number} confirmed"
+    assert "2 × Salmon Kibble 2 kg (SAL-2) at $24.90 = $49.80" in email.body
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("about:blank")
+    page.set_content(email.alternatives[0][0])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your order!")
+    expect(page.get_by_text("3 Whisker Way")).to_be_visible()
+    shoot(page, "email-order-confirmation")
+    page.get_by_role("link", name="Follow your order").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
