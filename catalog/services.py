@@ -2,12 +2,16 @@
 invalidates the catalog cache when it commits."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, ProtectedError, When
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog import emails
 from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.lock_objects import product_lock, products_lock
@@ -188,3 +192,32 @@ def stock_set(*, product: Product, stock: int) -> Product:
     Product.objects.filter(pk=product.pk).update(stock=stock)
     invalidate_catalog()
     return product
+
+
+@dataclass(frozen=True)
+class LowStockDigest:
+    low: int  # active products at or below LOW_STOCK_THRESHOLD
+    sent: bool  # whether this call queued the digest
+    reason: str  # why not, when not sent
+
+
+@transaction.atomic
+def low_stock_digest_send(*, today: date | None = None) -> LowStockDigest:
+    """The daily digest to staff of active products low in stock (sold out first). Safe
+    to run twice a day: the second run sends nothing. Nothing low → nothing sent."""
+    today = today or timezone.localdate()
+    low = Product.objects.active().low_stock()
+    total = low.count()
+    if total == 0:
+        return LowStockDigest(low=0, sent=False, reason="nothing is low in stock")
+    if not settings.SHOP_STAFF_EMAILS:
+        return LowStockDigest(low=total, sent=False, reason="SHOP_STAFF_EMAILS is empty")
+    if emails.low_stock_digest_sent(today):
+        return LowStockDigest(low=total, sent=False, reason="already sent today")
+    products = list(
+        low.order_by("stock", "name").only("pk", "sku", "name", "stock")[: emails.DIGEST_MAX_LINES]
+    )
+    email = emails.send_low_stock_digest(products, total=total, day=today)
+    if email is None:  # queued meanwhile by a concurrent run
+        return LowStockDigest(low=total, sent=False, reason="already sent today")
+    return LowStockDigest(low=total, sent=True, reason="")

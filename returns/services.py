@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.services import stock_release
+from returns import emails
 from returns.exceptions import (
     InvalidInput,
     InvalidTransition,
@@ -79,6 +80,7 @@ def return_request(*, order: Order, items: list[dict]) -> Return:
     for line in lines:
         line.return_request = ret
     ReturnLine.objects.bulk_create(lines)
+    emails.send_return_received(ret, lines=lines)
     return ret
 
 
@@ -121,6 +123,7 @@ def return_set_status(
         invoice_credit(order=ret.order, amount=sum(line.refund_amount for line in lines))
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
+    emails.send_return_status(ret)
     return ret
 
 

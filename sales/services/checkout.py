@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
+from sales import emails
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
 from sales.lock_objects import cart_lock_for_user
 from sales.models import (
@@ -106,6 +107,9 @@ def order_place(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
             placed = _place(user=user, shipping_address=shipping_address, items=items)
+            emails.send_order_confirmation(
+                placed.order, invoice=placed.invoices[0], lines=placed.lines
+            )
             if key_record is not None:
                 key_record.order = placed.order
                 key_record.save(update_fields=["order"])

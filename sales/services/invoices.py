@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from petshop.core.exceptions import InvalidInput
+from sales import emails
 from sales.exceptions import InvalidTransition, InvoiceExists
 from sales.lock_objects import invoice_lock, live_invoice_lock, order_lock
 from sales.models import (
@@ -88,6 +89,8 @@ def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str 
     if payment_reference:
         invoice.payment_reference = payment_reference
     invoice.transition_to(status)  # saves, with paid_at / amount_refunded as the move implies
+    if status == InvoiceStatus.PAID:
+        emails.send_invoice_paid(invoice)
     return invoice
 
 
@@ -101,15 +104,17 @@ def invoice_delete(*, invoice: Invoice) -> None:
     invoice.delete()
 
 
-def invoice_void_for_cancelled_order(*, order: Order) -> None:
-    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid."""
+def invoice_void_for_cancelled_order(*, order: Order) -> Invoice | None:
+    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid.
+    Returns it (None if the order had none)."""
     invoice = live_invoice_lock(order=order)
     if invoice is None:
-        return
+        return None
     if invoice.status == InvoiceStatus.PAID:
         invoice.transition_to(InvoiceStatus.REFUNDED)
     elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
         invoice.transition_to(InvoiceStatus.CANCELLED)
+    return invoice
 
 
 @transaction.atomic
@@ -136,6 +141,17 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     # A bulk form of Invoice.transition_to: only statuses the table lets become overdue.
     movable = [s for s, targets in INVOICE_TRANSITIONS.items() if InvoiceStatus.OVERDUE in targets]
-    return Invoice.objects.filter(status__in=movable, due_date__lt=today).update(
-        status=InvoiceStatus.OVERDUE
+    # Locked in primary-key order, so a payment recorded meanwhile is not overwritten and
+    # the reminders go exactly to the invoices this run marks.
+    ids = list(
+        Invoice.objects.select_for_update()
+        .filter(status__in=movable, due_date__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    if not ids:
+        return 0
+    Invoice.objects.filter(pk__in=ids).update(status=InvoiceStatus.OVERDUE)
+    for invoice in Invoice.objects.filter(pk__in=ids).select_related("order__user"):
+        emails.send_invoice_overdue(invoice)
+    return len(ids)

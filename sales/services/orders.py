@@ -4,6 +4,7 @@ The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
 from django.db import transaction
 
 from catalog.services import stock_release
+from sales import emails
 from sales.exceptions import InvalidInput, InvalidTransition
 from sales.lock_objects import order_lock
 from sales.models import Order, OrderStatus
@@ -60,7 +61,8 @@ def order_cancel(*, order: Order, by) -> Order:
         )
     order.transition_to(OrderStatus.CANCELLED, by=by)
     stock_release(quantities={line.product_id: line.quantity for line in order.lines.all()})
-    invoice_void_for_cancelled_order(order=order)
+    invoice = invoice_void_for_cancelled_order(order=order)
+    emails.send_order_cancelled(order, invoice=invoice)
     return order
 
 
@@ -74,6 +76,7 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
         return order_cancel(order=order, by=by)
     order = order_lock(pk=order.pk)
     order.transition_to(status, by=by)
+    emails.send_order_status(order)
     return order
 
 
