@@ -1,5 +1,6 @@
 from catalog.exceptions import InsufficientStock, ProductUnavailable  # noqa: F401 (re-exported)
 from petshop.core.exceptions import DomainError, InvalidInput, InvalidTransition, NotFound  # noqa: F401
+from sales.limits import MAX_CART_PRODUCTS
 
 
 class CartEmpty(InvalidInput):
@@ -9,7 +10,7 @@ class CartEmpty(InvalidInput):
 
 class CartLimitExceeded(InvalidInput):
     code = "cart_limit"
-    default_detail = "A cart holds at most 100 different products."
+    default_detail = f"A cart holds at most {MAX_CART_PRODUCTS} different products."
 
 
 class NotInCart(NotFound):

@@ -8,10 +8,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from petshop.core.exceptions import InvalidTransition
-
-MAX_LINE_QUANTITY = 50
-MAX_CART_PRODUCTS = 100
-
+from sales.limits import MAX_CART_PRODUCTS, MAX_LINE_QUANTITY  # noqa: F401 (re-exported)
 
 # --- Cart -----------------------------------------------------------------------------
 

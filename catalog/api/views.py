@@ -24,13 +24,13 @@ from catalog.models import Category, PetType, Product
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import error_responses
+from petshop.core.roles import is_shop_admin
 
 READ_ACTIONS = {"list", "retrieve"}
 
 
 def _is_admin(request) -> bool:
-    user = request.user
-    return bool(user and user.is_authenticated and user.is_shop_admin)
+    return is_shop_admin(request.user)
 
 
 class CatalogViewSet(GenericViewSet):
