@@ -155,6 +155,8 @@ def _user_from_uid(uid: str) -> User | None:
         pk = int(force_str(urlsafe_base64_decode(uid)))
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
         return None
+    if not 0 < pk < 2**63:  # beyond the id column: no such user (and no database error)
+        return None
     return User.objects.filter(pk=pk, is_active=True).first()
 
 

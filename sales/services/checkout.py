@@ -107,9 +107,6 @@ def order_place(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
             placed = _place(user=user, shipping_address=shipping_address, items=items)
-            emails.send_order_confirmation(
-                placed.order, invoice=placed.invoices[0], lines=placed.lines
-            )
             if key_record is not None:
                 key_record.order = placed.order
                 key_record.save(update_fields=["order"])
@@ -175,9 +172,14 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
     )
     if cart is not None:
         cart.lines.all().delete()
+    # The confirmation email is rendered before the invoice number is drawn...
+    confirmation = emails.order_confirmation_prepare(
+        order, lines=lines, due_date=Invoice.default_due_date(timezone.localdate())
+    )
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
-    invoice = invoice_create(order=order)
+    invoice = invoice_create(order=order, due_date=confirmation.due_date)
+    confirmation.queue(invoice=invoice)  # ...and only written here (two inserts)
     return PlacedOrder(
         order=order, created=True, lines=tuple(lines), history=(change,), invoices=(invoice,)
     )
