@@ -128,9 +128,10 @@ class InvoiceAdmin(ServiceModelAdmin):
         return False  # issued at checkout
 
     def has_delete_permission(self, request, obj=None):
-        # Only a cancelled invoice may go (the service says so too).
+        # Only a cancelled invoice that is no financial record may go (the service says
+        # so too).
         return super().has_delete_permission(request, obj) and (
-            obj is None or obj.status == InvoiceStatus.CANCELLED
+            obj is None or (obj.status == InvoiceStatus.CANCELLED and not obj.is_financial_record)
         )
 
     def save_with_services(self, request, obj, form, change):

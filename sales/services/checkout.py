@@ -10,7 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
-from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
+from sales.exceptions import (
+    CartEmpty,
+    IdempotencyKeyOrderDeleted,
+    IdempotencyKeyReused,
+    InvalidInput,
+)
 from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
 from sales.services.cart import check_line_shapes
 from sales.services.invoices import invoice_create
@@ -30,7 +35,8 @@ def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
 
 
 def _replay(*, user, key: str, fingerprint: str) -> Order | None:
-    """The order a live key already produced, or None if the key is new (or expired)."""
+    """The order a live key already produced, or None if the key is new (or expired).
+    A live key whose order was deleted since is refused: the retry must not order again."""
     record = CheckoutKey.objects.filter(user=user, key=key).first()
     if record is None:
         return None
@@ -39,6 +45,8 @@ def _replay(*, user, key: str, fingerprint: str) -> Order | None:
         return None
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
+    if record.order_id is None:
+        raise IdempotencyKeyOrderDeleted()
     return record.order
 
 

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from petshop.core.exceptions import InvalidInput, NotFound
-from sales.exceptions import InvalidTransition, InvoiceExists
+from sales.exceptions import InvalidTransition, InvoiceCredited, InvoiceExists, InvoiceKept
 from sales.models import (
     INVOICE_TRANSITIONS,
     Invoice,
@@ -37,7 +37,10 @@ def _next_invoice_number(year: int) -> str:
 
 
 @transaction.atomic
-def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
+def invoice_issue(*, order: Order, due_date: date | None = None, reissue: bool = False) -> Invoice:
+    """A new invoice for an order with no live one. If the order's last invoice was
+    cancelled by a processed return's credit (its goods came back), billing them again
+    needs staff to say so: `reissue=True`, else 409 invoice_credited."""
     # Lock (and re-read) the order first, so two staff issuing at once cannot both pass
     # the checks below, and a cancellation that just committed is seen.
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -45,6 +48,12 @@ def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
         raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
     if Invoice.objects.live().filter(order=order).exists():
         raise InvoiceExists()
+    if not reissue and (
+        Invoice.objects.filter(order=order, status=InvoiceStatus.CANCELLED, amount_refunded__gt=0)
+        .order_by()
+        .exists()
+    ):
+        raise InvoiceCredited()
     return invoice_create(order=order, due_date=due_date)
 
 
@@ -75,6 +84,8 @@ def _lock(invoice: Invoice) -> Invoice:
 
 @transaction.atomic
 def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
+    """Due date and notes (I4). An overdue invoice whose due date moves to today or later
+    is pending again (the table's overdue → pending move)."""
     invoice = _lock(invoice)
     if "due_date" in fields:
         if fields["due_date"] < timezone.localdate(invoice.issued_at):
@@ -83,6 +94,8 @@ def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
     if "notes" in fields:
         invoice.notes = fields["notes"]
     invoice.save(update_fields=["due_date", "notes"])
+    if invoice.status == InvoiceStatus.OVERDUE and invoice.due_date >= timezone.localdate():
+        invoice.transition_to(InvoiceStatus.PENDING)
     return invoice
 
 
@@ -104,6 +117,10 @@ def invoice_delete(*, invoice: Invoice) -> None:
         raise InvalidTransition(
             "Only a cancelled invoice can be deleted.", from_status=invoice.status
         )
+    if invoice.is_financial_record:
+        # A cancelled invoice carrying a return's credit: the record of that credit (and
+        # what keeps the order from being billed again by accident, see invoice_issue).
+        raise InvoiceKept("This invoice carries a return's credit and is kept for the accounts.")
     invoice.delete()
 
 

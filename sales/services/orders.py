@@ -5,8 +5,8 @@ from django.db import transaction
 
 from catalog.services import stock_release
 from petshop.core.exceptions import NotFound
-from sales.exceptions import InvalidInput, InvalidTransition
-from sales.models import Order, OrderStatus
+from sales.exceptions import InvalidInput, InvalidTransition, InvoiceKept
+from sales.models import Invoice, Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order
 
 CUSTOMER_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED}
@@ -102,9 +102,16 @@ def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
 
 @transaction.atomic
 def order_delete(*, order: Order) -> None:
-    """Only a cancelled order may be deleted (with its invoices and returns)."""
+    """Only a cancelled order may be deleted (with its invoices and returns), and only
+    if none of its invoices is a financial record (ever paid, or credited): those stay
+    for the accounts (API.md O7, 409 invoice_kept)."""
     order = _lock(order)
     if order.status != OrderStatus.CANCELLED:
         raise InvalidTransition("Only a cancelled order can be deleted.", from_status=order.status)
+    if Invoice.objects.filter(order=order).financial_records().exists():
+        raise InvoiceKept(
+            "This order's invoice was paid: the order and its invoices are financial "
+            "records and are kept."
+        )
     order.invoices.all().delete()
     order.delete()  # its lines, history and returns go with it
