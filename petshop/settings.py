@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "catalog",
     "sales",
     "returns",
+    "audit",
 ]
 
 MIDDLEWARE = [

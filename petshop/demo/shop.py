@@ -133,6 +133,7 @@ def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
                 invoice=order.live_invoice,
                 status="paid",
                 payment_reference=f"DEMO-PAY-{order.pk:04d}",
+                by=staff,
             )
         if status == OrderStatus.CANCELLED:
             order = order_cancel(order=order, by=user)
@@ -156,9 +157,9 @@ def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
         )
         if status in ("approved", "processed", "rejected"):
             first = "rejected" if status == "rejected" else "approved"
-            ret = return_set_status(return_request=ret, status=first, admin_notes=note)
+            ret = return_set_status(return_request=ret, status=first, admin_notes=note, by=staff)
         if status == "processed":
-            ret = return_set_status(return_request=ret, status="processed")
+            ret = return_set_status(return_request=ret, status="processed", by=staff)
         report.returns_created += 1
 
 

@@ -287,7 +287,10 @@ class InvoiceViewSet(
     def create(self, request):
         data = validated(InvoiceCreateSerializer, request.data)
         invoice = invoice_issue(
-            order=data["order_id"], due_date=data.get("due_date"), reissue=data["reissue"]
+            order=data["order_id"],
+            due_date=data.get("due_date"),
+            reissue=data["reissue"],
+            by=request.user,
         )
         return self._render(invoice, status.HTTP_201_CREATED)
 
@@ -299,7 +302,7 @@ class InvoiceViewSet(
     )
     def partial_update(self, request, pk=None):
         data = validated(InvoiceUpdateSerializer, request.data)
-        return self._render(invoice_update(invoice=self.get_object(), **data))
+        return self._render(invoice_update(invoice=self.get_object(), by=request.user, **data))
 
     @extend_schema(
         request=InvoiceStatusSerializer,
@@ -311,7 +314,7 @@ class InvoiceViewSet(
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):
         data = validated(InvoiceStatusSerializer, request.data)
-        return self._render(invoice_set_status(invoice=self.get_object(), **data))
+        return self._render(invoice_set_status(invoice=self.get_object(), by=request.user, **data))
 
     @extend_schema(
         responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)},

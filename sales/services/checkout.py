@@ -126,7 +126,9 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
         raise CartEmpty()
     check_line_shapes(items)
     quantities = {i["product_id"]: i["quantity"] for i in items}
-    products = stock_reserve(quantities=quantities)  # locks, checks, decrements
+    number = _order_number()
+    # Locks, checks, decrements; the audit trail names the order that took the stock.
+    products = stock_reserve(quantities=quantities, by=user, note=f"order {number}")
 
     lines = [
         OrderLine(
@@ -139,7 +141,7 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
         for pid, quantity in sorted(quantities.items())
     ]
     order = Order.objects.create(
-        number=_order_number(),
+        number=number,
         user=user,
         status=OrderStatus.PENDING,
         total=sum((line.line_total for line in lines), start=0),

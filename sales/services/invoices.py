@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from audit.services import Change, audit_record, audit_records
 from petshop.core.exceptions import InvalidInput, NotFound
 from sales.exceptions import InvalidTransition, InvoiceCredited, InvoiceExists, InvoiceKept
 from sales.models import (
@@ -16,6 +17,37 @@ from sales.models import (
     Order,
     OrderStatus,
 )
+
+# An invoice's money state: what the audit trail shows before and after each change.
+MONEY_FIELDS = ("status", "amount_refunded", "paid_at", "payment_reference", "due_date")
+OVERDUE_BATCH = 1000  # rows per UPDATE and audit INSERT (SQLite caps a query's parameters)
+# The audit trail's name for each status an invoice moves to.
+STATUS_ACTIONS = {
+    InvoiceStatus.PAID: "invoice.paid",  # a payment recorded
+    InvoiceStatus.REFUNDED: "invoice.refunded",
+    InvoiceStatus.CANCELLED: "invoice.voided",
+    InvoiceStatus.OVERDUE: "invoice.overdue",
+    InvoiceStatus.PENDING: "invoice.pending",
+}
+
+
+def _money_state(invoice: Invoice) -> dict:
+    return {name: getattr(invoice, name) for name in MONEY_FIELDS}
+
+
+def _audit(invoice: Invoice, before: dict, *, action: str, by, note: str = "") -> None:
+    """Record what changed in `invoice`'s money state since `before`, if anything did."""
+    after = _money_state(invoice)
+    changed = [name for name in MONEY_FIELDS if before[name] != after[name]]
+    if changed:
+        audit_record(
+            target=invoice,
+            action=action,
+            by=by,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+            note=note,
+        )
 
 
 def _next_invoice_number(year: int) -> str:
@@ -37,7 +69,9 @@ def _next_invoice_number(year: int) -> str:
 
 
 @transaction.atomic
-def invoice_issue(*, order: Order, due_date: date | None = None, reissue: bool = False) -> Invoice:
+def invoice_issue(
+    *, order: Order, due_date: date | None = None, reissue: bool = False, by=None
+) -> Invoice:
     """A new invoice for an order with no live one. If the order's last invoice was
     cancelled by a processed return's credit (its goods came back), billing them again
     needs staff to say so: `reissue=True`, else 409 invoice_credited."""
@@ -54,7 +88,15 @@ def invoice_issue(*, order: Order, due_date: date | None = None, reissue: bool =
         .exists()
     ):
         raise InvoiceCredited()
-    return invoice_create(order=order, due_date=due_date)
+    invoice = invoice_create(order=order, due_date=due_date)
+    audit_record(
+        target=invoice,
+        action="invoice.reissued" if reissue else "invoice.issued",
+        by=by,
+        after={"status": invoice.status, "total": invoice.total, "due_date": invoice.due_date},
+        note=f"order {order.number}",
+    )
+    return invoice
 
 
 def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
@@ -83,10 +125,11 @@ def _lock(invoice: Invoice) -> Invoice:
 
 
 @transaction.atomic
-def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
+def invoice_update(*, invoice: Invoice, by=None, **fields) -> Invoice:
     """Due date and notes (I4). An overdue invoice whose due date moves to today or later
     is pending again (the table's overdue → pending move)."""
     invoice = _lock(invoice)
+    locked_due = invoice.due_date
     if "due_date" in fields:
         if fields["due_date"] < timezone.localdate(invoice.issued_at):
             raise InvalidInput("The due date cannot be before the issue date.", field="due_date")
@@ -95,18 +138,27 @@ def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
         invoice.notes = fields["notes"]
     invoice.save(update_fields=["due_date", "notes"])
     if invoice.status == InvoiceStatus.OVERDUE and invoice.due_date >= timezone.localdate():
+        before = _money_state(invoice)
         invoice.transition_to(InvoiceStatus.PENDING)
+        before["due_date"] = locked_due
+        _audit(invoice, before, action="invoice.pending", by=by, note="due date moved")
     return invoice
 
 
 @transaction.atomic
-def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str = "") -> Invoice:
+def invoice_set_status(
+    *, invoice: Invoice, status: str, payment_reference: str = "", by=None
+) -> Invoice:
+    """A status move of the table (paying, voiding, refunding...), recorded in the audit
+    trail with `by`."""
     invoice = _lock(invoice)
     if status not in InvoiceStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    before = _money_state(invoice)
     if payment_reference:
         invoice.payment_reference = payment_reference
     invoice.transition_to(status)  # saves, with paid_at / amount_refunded as the move implies
+    _audit(invoice, before, action=STATUS_ACTIONS[status], by=by)
     return invoice
 
 
@@ -124,24 +176,34 @@ def invoice_delete(*, invoice: Invoice) -> None:
     invoice.delete()
 
 
-def invoice_void_for_cancelled_order(*, order: Order) -> None:
+def invoice_void_for_cancelled_order(*, order: Order, by=None) -> None:
     """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid."""
     invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
     if invoice is None:
         return
+    before = _money_state(invoice)
     if invoice.status == InvoiceStatus.PAID:
         invoice.transition_to(InvoiceStatus.REFUNDED)
     elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
         invoice.transition_to(InvoiceStatus.CANCELLED)
+    _audit(
+        invoice,
+        before,
+        action=STATUS_ACTIONS[invoice.status],
+        by=by,
+        note=f"order {order.number} cancelled",
+    )
 
 
 @transaction.atomic
-def invoice_credit(*, order: Order, amount: Decimal) -> Invoice | None:
+def invoice_credit(*, order: Order, amount: Decimal, by=None, note: str = "") -> Invoice | None:
     """A processed return's refund, credited against the order's live invoice. Once the
-    whole total is credited the invoice is `refunded` if it was paid, `cancelled` if not."""
+    whole total is credited the invoice is `refunded` if it was paid, `cancelled` if not.
+    Recorded in the audit trail with `by` and `note` (which return)."""
     invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
     if invoice is None:
         return None
+    before = _money_state(invoice)
     invoice.amount_refunded = min(invoice.total, invoice.amount_refunded + amount)
     invoice.save(update_fields=["amount_refunded"])
     if invoice.amount_refunded >= invoice.total:
@@ -149,16 +211,32 @@ def invoice_credit(*, order: Order, amount: Decimal) -> Invoice | None:
             invoice.transition_to(InvoiceStatus.REFUNDED)
         elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
             invoice.transition_to(InvoiceStatus.CANCELLED)
+    _audit(invoice, before, action="invoice.credited", by=by, note=note)
     return invoice
 
 
 @transaction.atomic
 def invoices_mark_overdue(*, today: date | None = None) -> int:
-    """The daily job: pending invoices past their due date become overdue. Safe to run
-    twice (the second run finds nothing). Returns how many changed."""
+    """The daily job: pending invoices past their due date become overdue, each move in
+    the audit trail (by the shop itself). Safe to run twice (the second run finds
+    nothing). Returns how many changed."""
     today = today or timezone.localdate()
     # A bulk form of Invoice.transition_to: only statuses the table lets become overdue.
     movable = [s for s, targets in INVOICE_TRANSITIONS.items() if InvoiceStatus.OVERDUE in targets]
-    return Invoice.objects.filter(status__in=movable, due_date__lt=today).update(
-        status=InvoiceStatus.OVERDUE
+    late = list(
+        Invoice.objects.select_for_update()
+        .filter(status__in=movable, due_date__lt=today)
+        .order_by("pk")
+        .values_list("pk", "status")
     )
+    for start in range(0, len(late), OVERDUE_BATCH):
+        batch = late[start : start + OVERDUE_BATCH]
+        Invoice.objects.filter(pk__in=[pk for pk, _ in batch]).update(status=InvoiceStatus.OVERDUE)
+        audit_records(
+            changes=[
+                Change((Invoice, pk), "invoice.overdue", {"status": was}, {"status": "overdue"})
+                for pk, was in batch
+            ],
+            note="daily job: past its due date",
+        )
+    return len(late)

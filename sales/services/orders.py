@@ -68,8 +68,12 @@ def order_cancel(*, order: Order, by) -> Order:
             to_status=OrderStatus.CANCELLED,
         )
     order.transition_to(OrderStatus.CANCELLED, by=by)
-    stock_release(quantities={line.product_id: line.quantity for line in order.lines.all()})
-    invoice_void_for_cancelled_order(order=order)
+    stock_release(
+        quantities={line.product_id: line.quantity for line in order.lines.all()},
+        by=by,
+        note=f"order {order.number} cancelled",
+    )
+    invoice_void_for_cancelled_order(order=order, by=by)
     return order
 
 
