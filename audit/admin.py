@@ -35,7 +35,8 @@ class AuditRecordInline(GenericTabularInline):
     ordering = ("-at", "-id")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+        # content_type too: the tabular inline prints each record's str(), which names it.
+        return super().get_queryset(request).select_related("by", "content_type")
 
     @admin.display(description="before → after")
     def what_changed(self, obj):
