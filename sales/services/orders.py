@@ -114,8 +114,8 @@ def order_delete(*, order: Order) -> None:
         raise InvalidTransition("Only a cancelled order can be deleted.", from_status=order.status)
     if Invoice.objects.filter(order=order).financial_records().exists():
         raise InvoiceKept(
-            "This order's invoice was paid: the order and its invoices are financial "
-            "records and are kept."
+            "This order's invoice was paid (or credited by a return): the order and its "
+            "invoices are financial records and are kept."
         )
     order.invoices.all().delete()
     order.delete()  # its lines, history and returns go with it
