@@ -7,8 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import Change, audit_record, audit_records
-from petshop.core.exceptions import InvalidInput, NotFound
+from petshop.core.exceptions import InvalidInput
+from sales import emails
 from sales.exceptions import InvalidTransition, InvoiceCredited, InvoiceExists, InvoiceKept
+from sales.lock_objects import invoice_lock, live_invoice_lock, order_lock
 from sales.models import (
     INVOICE_TRANSITIONS,
     Invoice,
@@ -77,7 +79,7 @@ def invoice_issue(
     needs staff to say so: `reissue=True`, else 409 invoice_credited."""
     # Lock (and re-read) the order first, so two staff issuing at once cannot both pass
     # the checks below, and a cancellation that just committed is seen.
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(pk=order.pk)
     if order.status == OrderStatus.CANCELLED:
         raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
     if Invoice.objects.live().filter(order=order).exists():
@@ -117,18 +119,11 @@ def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
     )
 
 
-def _lock(invoice: Invoice) -> Invoice:
-    try:
-        return Invoice.objects.select_for_update().get(pk=invoice.pk)
-    except Invoice.DoesNotExist:  # deleted by a concurrent request since it was read
-        raise NotFound("That invoice no longer exists.") from None
-
-
 @transaction.atomic
 def invoice_update(*, invoice: Invoice, by=None, **fields) -> Invoice:
     """Due date and notes (I4). An overdue invoice whose due date moves to today or later
     is pending again (the table's overdue → pending move)."""
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     locked_due = invoice.due_date
     if "due_date" in fields:
         if fields["due_date"] < timezone.localdate(invoice.issued_at):
@@ -151,7 +146,7 @@ def invoice_set_status(
 ) -> Invoice:
     """A status move of the table (paying, voiding, refunding...), recorded in the audit
     trail with `by`."""
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if status not in InvoiceStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
     before = _money_state(invoice)
@@ -159,12 +154,14 @@ def invoice_set_status(
         invoice.payment_reference = payment_reference
     invoice.transition_to(status)  # saves, with paid_at / amount_refunded as the move implies
     _audit(invoice, before, action=STATUS_ACTIONS[status], by=by)
+    if status == InvoiceStatus.PAID:
+        emails.send_invoice_paid(invoice)
     return invoice
 
 
 @transaction.atomic
 def invoice_delete(*, invoice: Invoice) -> None:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if invoice.status != InvoiceStatus.CANCELLED:
         raise InvalidTransition(
             "Only a cancelled invoice can be deleted.", from_status=invoice.status
@@ -176,11 +173,12 @@ def invoice_delete(*, invoice: Invoice) -> None:
     invoice.delete()
 
 
-def invoice_void_for_cancelled_order(*, order: Order, by=None) -> None:
-    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid."""
-    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+def invoice_void_for_cancelled_order(*, order: Order, by=None) -> Invoice | None:
+    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid.
+    Returns it (None if the order had none)."""
+    invoice = live_invoice_lock(order=order)
     if invoice is None:
-        return
+        return None
     before = _money_state(invoice)
     if invoice.status == InvoiceStatus.PAID:
         invoice.transition_to(InvoiceStatus.REFUNDED)
@@ -193,6 +191,7 @@ def invoice_void_for_cancelled_order(*, order: Order, by=None) -> None:
         by=by,
         note=f"order {order.number} cancelled",
     )
+    return invoice
 
 
 @transaction.atomic
@@ -200,7 +199,7 @@ def invoice_credit(*, order: Order, amount: Decimal, by=None, note: str = "") ->
     """A processed return's refund, credited against the order's live invoice. Once the
     whole total is credited the invoice is `refunded` if it was paid, `cancelled` if not.
     Recorded in the audit trail with `by` and `note` (which return)."""
-    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+    invoice = live_invoice_lock(order=order)
     if invoice is None:
         return None
     before = _money_state(invoice)
@@ -223,6 +222,8 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     # A bulk form of Invoice.transition_to: only statuses the table lets become overdue.
     movable = [s for s, targets in INVOICE_TRANSITIONS.items() if InvoiceStatus.OVERDUE in targets]
+    # Locked in primary-key order, so a payment recorded meanwhile is not overwritten and
+    # the reminders go exactly to the invoices this run marks.
     late = list(
         Invoice.objects.select_for_update()
         .filter(status__in=movable, due_date__lt=today)
@@ -231,7 +232,8 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
     )
     for start in range(0, len(late), OVERDUE_BATCH):
         batch = late[start : start + OVERDUE_BATCH]
-        Invoice.objects.filter(pk__in=[pk for pk, _ in batch]).update(status=InvoiceStatus.OVERDUE)
+        ids = [pk for pk, _ in batch]
+        Invoice.objects.filter(pk__in=ids).update(status=InvoiceStatus.OVERDUE)
         audit_records(
             changes=[
                 Change((Invoice, pk), "invoice.overdue", {"status": was}, {"status": "overdue"})
@@ -239,4 +241,6 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
             ],
             note="daily job: past its due date",
         )
+        for invoice in Invoice.objects.filter(pk__in=ids).select_related("order__user"):
+            emails.send_invoice_overdue(invoice)
     return len(late)
