@@ -19,3 +19,11 @@ class LastRole(DomainError):
 class LastAdmin(DomainError):
     code = "last_admin"
     default_detail = "The last active admin cannot lose the admin role."
+
+
+class AccountHasOpenOrders(DomainError):
+    code = "account_has_open_orders"
+    default_detail = (
+        "The account cannot be erased while an order or a return is still open: "
+        "wait until it is finished or cancelled."
+    )

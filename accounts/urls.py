@@ -9,4 +9,6 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
+    path("data/", views.data_export, name="data_export"),
+    path("erase/", views.erase, name="erase"),
 ]

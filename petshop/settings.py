@@ -188,6 +188,15 @@ INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
+# Personal data (U9 export, U10 erase): every app that stores something about a person
+# contributes its part through one module (see accounts/personal_data.py). Not a setting
+# of the environment: a new app with personal data adds its module here.
+PERSONAL_DATA_MODULES = [
+    "accounts.personal_data",
+    "sales.personal_data",
+    "returns.personal_data",
+]
+
 # --- REST API ---
 REST_FRAMEWORK = {
     # JSON in (API.md): nested bodies (cart lines, return items) have no form encoding,

@@ -6,7 +6,12 @@ from contextlib import contextmanager
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import IntegrityError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
@@ -20,10 +25,12 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from accounts import services
 from accounts.api.filters import UserFilter
 from accounts.api.serializers import (
+    EraseSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     LogoutSerializer,
     PasswordChangeSerializer,
+    PersonalDataExportSerializer,
     RefreshInputSerializer,
     RegisterSerializer,
     RoleInputSerializer,
@@ -192,6 +199,20 @@ ROLE_PARAMETER = OpenApiParameter(
     roles=extend_schema(
         request=None, responses={200: RolesSerializer, **error_responses(401, 404)}
     ),
+    export=extend_schema(
+        request=None,
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                response=PersonalDataExportSerializer,
+                description="An attachment (Content-Disposition) with everything the shop "
+                "holds about the person.",
+            ),
+            **error_responses(401, 404),
+        },
+    ),
+    erase=extend_schema(
+        request=EraseSerializer, responses={204: None, **error_responses(400, 401, 404, 409)}
+    ),
     roles_remove=extend_schema(
         request=None,
         parameters=[ROLE_PARAMETER],
@@ -225,9 +246,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         user = self.get_object()
         serializer = UserUpdateSerializer(user, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        is_active = fields.pop("is_active", None)
+        if not request.user.is_shop_admin:
+            is_active = None  # like roles and is_staff: not a customer's to set, ignored
         try:
             with field_errors():
-                user = services.user_update(user=user, **serializer.validated_data)
+                user = services.user_update(user=user, is_active=is_active, **fields)
         except IntegrityError:
             _revalidate_after_race(UserUpdateSerializer, request, instance=user, partial=partial)
         return Response(UserSerializer(user).data)
@@ -254,6 +279,31 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
                 new_password=serializer.validated_data["new_password"],
                 current_password=serializer.validated_data.get("current_password"),
                 check_current=own,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get"], serializer_class=PersonalDataExportSerializer)
+    def export(self, request, pk=None):
+        """U9: everything the shop holds about the person, as a file to keep."""
+        user = self.get_object()
+        return Response(
+            services.user_export(user=user),
+            headers={
+                "Content-Disposition": f'attachment; filename="petshop-user-{user.pk}.json"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=EraseSerializer)
+    def erase(self, request, pk=None):
+        """U10: personal data replaced, account deactivated; orders and invoices kept."""
+        user = self.get_object()
+        own = user.pk == request.user.pk
+        serializer = EraseSerializer(data=request.data, context={"needs_password": own})
+        serializer.is_valid(raise_exception=True)
+        with field_errors():  # a wrong password → 400 on password
+            services.user_erase(
+                user=user, password=serializer.validated_data.get("password"), check_password=own
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
