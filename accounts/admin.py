@@ -23,6 +23,7 @@ from accounts.services import (
     user_set_roles,
     user_update,
 )
+from accounts.two_factor.services import two_factor_reset
 from petshop.core.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
 from petshop.core.exceptions import DomainError
 
@@ -129,7 +130,13 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
     ordering = ("username",)
     readonly_fields = ("is_active", "last_login", "date_joined")
     filter_horizontal = ()
-    actions = ["deactivate", "reactivate", "export_personal_data", "erase_personal_data"]
+    actions = [
+        "deactivate",
+        "reactivate",
+        "reset_two_factor",
+        "export_personal_data",
+        "erase_personal_data",
+    ]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email", "phone")}),
@@ -191,6 +198,16 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             queryset.filter(is_active=False).order_by("pk"),
             lambda user: user_reactivate(user=user),
             done="reactivated",
+            noun=("user", "users"),
+        )
+
+    @admin.action(description="Reset two-factor sign-in (a lost phone: they enrol again)")
+    def reset_two_factor(self, request, queryset):
+        run_for_each(
+            request,
+            queryset.order_by("pk"),
+            lambda user: two_factor_reset(user=user),
+            done="will enrol a new second factor at their next admin visit",
             noun=("user", "users"),
         )
 

@@ -18,6 +18,8 @@ them all. This module is accounts' own part: the account itself.
 from django.conf import settings
 from django.utils.module_loading import import_module
 
+from accounts.two_factor.services import two_factor_reset
+
 ERASED_PREFIX = "erased-"
 
 
@@ -52,3 +54,4 @@ def erase(user) -> None:
     user.is_customer = True  # a role must remain (user_has_a_role); admin rights go
     user.is_staff = user.is_superuser = False
     user.save()
+    two_factor_reset(user=user)
