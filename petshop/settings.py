@@ -249,6 +249,7 @@ PERSONAL_DATA_MODULES = [
     "accounts.personal_data",
     "sales.personal_data",
     "returns.personal_data",
+    "notifications.personal_data",
 ]
 
 # --- REST API ---

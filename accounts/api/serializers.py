@@ -179,6 +179,11 @@ class PersonalDataExportSerializer(serializers.Serializer):
     invoices = serializers.ListField(child=serializers.DictField(), help_text="Invoices (I2).")
     returns = serializers.ListField(child=serializers.DictField(), help_text="Returns (R2).")
     cart = serializers.DictField(allow_null=True, help_text="The cart (K1), null when none.")
+    emails = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Emails sent to the person: {subject, event, status, created_at, sent_at, "
+        "body_text}.",
+    )
 
 
 class EraseSerializer(serializers.Serializer):
