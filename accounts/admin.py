@@ -11,6 +11,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, U
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from accounts.services import (
@@ -26,6 +28,13 @@ from accounts.services import (
 from accounts.two_factor.services import two_factor_reset
 from petshop.core.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
 from petshop.core.exceptions import DomainError
+
+# django-otp's own device admins show each TOTP secret (and its QR code) to every admin:
+# anyone with admin access could then copy a colleague's second factor. Staff enrol on
+# /admin/2fa/ and a lost device is reset with the users list action instead.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone")
 

@@ -201,3 +201,10 @@ def test_a_non_staff_user_never_needs_a_second_factor(required):
     from accounts.two_factor.middleware import second_factor_needed
 
     assert not second_factor_needed(UserFactory())
+
+
+def test_no_admin_page_shows_the_secrets_of_second_factors(required, staff_browser, admin_user):
+    device = enrolled(admin_user)
+    staff_browser.post(VERIFY, {"token": code_for(device)})
+    assert staff_browser.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert staff_browser.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 404
