@@ -174,6 +174,9 @@ def erase(request):
     """Erase one's own account (U10), after typing the password."""
     form = EraseAccountForm(request.POST or None)
     status = 200
+    if request.method == "POST" and (wait := throttle_wait(request, scope="login")):
+        # The password is checked here: guesses count against the login buckets.
+        return _too_many(request, "accounts/erase.html", EraseAccountForm(), wait)
     if request.method == "POST":
         status = 400
         if form.is_valid():

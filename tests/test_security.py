@@ -443,3 +443,17 @@ def test_nobody_erases_another_customers_account(customer, other_client, passwor
     assert response.status_code == 404
     customer.refresh_from_db()
     assert customer.is_active
+
+
+@pytest.mark.django_db
+def test_password_guesses_through_erase_are_throttled(low_auth_rates, customer, client_for, client):
+    api = client_for(customer)
+    erase = f"/api/v1/users/{customer.pk}/erase/"
+    statuses = [api.post(erase, {"password": "guess"}).status_code for _ in range(low_auth_rates)]
+    assert statuses == [400] * low_auth_rates
+    assert_throttled(api.post(erase, {"password": "guess"}))
+
+    client.force_login(customer)  # the storefront form shares the same buckets
+    assert_throttled(client.post(reverse("accounts:erase"), {"password": "guess"}))
+    customer.refresh_from_db()
+    assert customer.is_active

@@ -211,7 +211,8 @@ ROLE_PARAMETER = OpenApiParameter(
         },
     ),
     erase=extend_schema(
-        request=EraseSerializer, responses={204: None, **error_responses(400, 401, 404, 409)}
+        request=EraseSerializer,
+        responses={204: None, **error_responses(400, 401, 404, 409, 429)},
     ),
     roles_remove=extend_schema(
         request=None,
@@ -232,6 +233,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         if self.action in self.admin_actions:
             return [IsShopAdmin()]
         return [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.action == "erase":
+            # The password is checked there: guesses count against the login buckets.
+            self.throttle_scope = "login"
+            return [throttle() for throttle in AUTH_THROTTLES]
+        return super().get_throttles()
 
     def get_queryset(self):
         queryset = super().get_queryset()
