@@ -26,7 +26,7 @@ from accounts.services import (
     user_update,
 )
 from accounts.two_factor.services import two_factor_reset
-from petshop.core.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
+from petshop.core.admin_tools import ServiceModelAdmin, run_for_each
 from petshop.core.exceptions import DomainError
 
 # django-otp's own device admins show each TOTP secret (and its QR code) to every admin:
@@ -180,8 +180,7 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             )
             if roles != set(user.roles):
                 user = user_set_roles(user=user, roles=roles)
-            adopt_created(obj, user)
-            return
+            return user
         profile = {
             name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS
         }

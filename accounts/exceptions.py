@@ -1,4 +1,4 @@
-from petshop.core.exceptions import DomainError, NotFound
+from petshop.core.exceptions import DomainError, InvalidInput, NotFound
 
 
 class RoleAlreadyAssigned(DomainError):
@@ -27,3 +27,8 @@ class AccountHasOpenOrders(DomainError):
         "The account cannot be erased while an order or a return is still open: "
         "wait until it is finished or cancelled."
     )
+
+
+class InvalidResetToken(InvalidInput):
+    code = "invalid_token"
+    default_detail = "This password reset link is invalid, used or expired. Ask for a new one."

@@ -1,18 +1,23 @@
 """Every write to users and roles. Each function is one transaction."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
-from accounts import personal_data
+from accounts import emails, personal_data
 from accounts.exceptions import (
     AccountHasOpenOrders,
+    InvalidResetToken,
     LastAdmin,
     LastRole,
     RoleAlreadyAssigned,
     RoleNotHeld,
 )
+from accounts.lock_objects import active_admins_lock, user_lock
 from accounts.models import Role, User
 from petshop.core.exceptions import InvalidInput
 
@@ -54,6 +59,7 @@ def user_register(
         # indexes let one through, and the other gets the same answer as if it had come later.
         _check_unique(username=username, email=email)
         raise
+    emails.send_welcome(user)
     return user
 
 
@@ -94,7 +100,7 @@ def user_update(*, user: User, is_active: bool | None = None, **fields) -> User:
 @transaction.atomic
 def user_deactivate(*, user: User) -> User:
     """The account can no longer log in or use its tokens; its history stays."""
-    _guard_last_admin(user, _lock_admins())
+    _guard_last_admin(user, active_admins_lock())
     user.is_active = False
     user.save(update_fields=["is_active"])
     _blacklist_tokens(user)
@@ -123,6 +129,7 @@ def user_set_password(
     _validate_password(new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    emails.send_password_changed(user)
     # Whoever changed it (the person, or an admin resetting it), the old password's
     # refresh tokens stop working; its sessions end with the old hash (the caller keeps
     # its own session with update_session_auth_hash).
@@ -134,7 +141,7 @@ def user_set_password(
 def user_reactivate(*, user: User) -> User:
     """A deactivated account may log in again (its tokens stay revoked). An erased
     account cannot come back: its personal data is gone and it has no password."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = user_lock(pk=user.pk)
     if user.is_active:
         return user
     if not user.has_usable_password() and user.username.startswith(personal_data.ERASED_PREFIX):
@@ -161,8 +168,8 @@ def user_erase(*, user: User, password: str | None = None, check_password: bool 
     active admin (LastAdmin). Refresh tokens are revoked and sessions end."""
     if check_password and not user.check_password(password or ""):
         raise InvalidInput("The password is wrong.", field="password")
-    admins = _lock_admins() if user.is_staff else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if user.is_staff else []
+    user = user_lock(pk=user.pk)
     if user.is_staff:
         _guard_last_admin(user, admins)
     modules = personal_data.contributors()
@@ -179,19 +186,45 @@ def user_erase(*, user: User, password: str | None = None, check_password: bool 
     return user
 
 
-def _lock_admins() -> list[int]:
-    """Lock every active admin's row, in primary-key order, and return their ids.
-
-    Called *before* a user's own row is locked whenever a change may take an admin away:
-    two admins stepping down at once then queue on the same first row instead of each
-    holding its own row and waiting for the other's (a deadlock, seen in
-    test_the_last_two_admins_stepping_down_at_once_leave_one)."""
-    return list(
-        User.objects.select_for_update()
-        .filter(is_staff=True, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+@transaction.atomic
+def user_password_reset_request(*, email: str) -> None:
+    """Email a one-use reset link to the active account with this address, if there is
+    one. The caller answers the same either way (no account enumeration)."""
+    user = (
+        User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(email="").first()
     )
+    if user is not None and user.has_usable_password():
+        emails.send_password_reset(user)
+
+
+def _user_from_uid(uid: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+@transaction.atomic
+def user_password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password with the uid and token of a reset email. A wrong, used or
+    expired token → InvalidResetToken; a weak password → InvalidInput on new_password.
+    Afterwards every refresh token is blacklisted, every session is logged out (the
+    session auth hash follows the password) and the token is spent (it is derived from
+    the password hash)."""
+    user = _user_from_uid(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    # Locked and checked again: two requests with one token at once, one wins.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    _validate_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _blacklist_tokens(user)
+    emails.send_password_changed(user)
+    return user
 
 
 def _guard_last_admin(user: User, admins: list[int]) -> None:
@@ -204,7 +237,7 @@ def _guard_last_admin(user: User, admins: list[int]) -> None:
 def user_role_add(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}.", field="role")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = user_lock(pk=user.pk)
     held = set(user.roles)
     if role in held:
         raise RoleAlreadyAssigned()
@@ -217,8 +250,8 @@ def user_role_add(*, user: User, role: str) -> User:
 def user_role_remove(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise RoleNotHeld(f"Unknown role {role!r}.")
-    admins = _lock_admins() if role == Role.ADMIN else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if role == Role.ADMIN else []
+    user = user_lock(pk=user.pk)
     held = set(user.roles)
     if role not in held:
         raise RoleNotHeld()
@@ -239,8 +272,8 @@ def user_set_roles(*, user: User, roles: set[str]) -> User:
         raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="roles")
     if not roles:
         raise LastRole()
-    admins = _lock_admins() if Role.ADMIN not in roles else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if Role.ADMIN not in roles else []
+    user = user_lock(pk=user.pk)
     if Role.ADMIN not in roles:
         _guard_last_admin(user, admins)
     _apply_roles(user, set(roles))

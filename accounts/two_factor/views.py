@@ -15,6 +15,7 @@ from django_otp import login as otp_login
 
 from accounts.two_factor import services
 from petshop.core.exceptions import DomainError
+from petshop.core.throttling import auth_attempt_wait, client_address
 
 
 class CodeForm(forms.Form):
@@ -28,23 +29,12 @@ class CodeForm(forms.Form):
 
 
 def code_throttle_wait(request) -> int | None:
-    """The seam to the project's throttle helpers (accounts.throttling today; when they
-    move to petshop.core.throttling only this import changes). Counted per client
-    address and per user, in the `otp` scope (THROTTLE_OTP)."""
-    from accounts.throttling import throttle_wait
-
-    return throttle_wait(_AsUserForm(request), scope="otp")
-
-
-class _AsUserForm:
-    """The request as the throttles see a form post: keyed on the signed-in user."""
-
-    def __init__(self, request):
-        self._request = request
-        self.POST = {"username": request.user.get_username()}
-
-    def __getattr__(self, name):
-        return getattr(self._request, name)
+    """The one seam to the project's rate limits (petshop.core.throttling): a code
+    attempt counted per client address and per signed-in user in the `otp` scope
+    (THROTTLE_OTP). None if allowed, else the seconds to wait."""
+    return auth_attempt_wait(
+        scope="otp", address=client_address(request), username=request.user.get_username()
+    )
 
 
 def staff_only(view):
