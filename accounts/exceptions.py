@@ -21,6 +21,14 @@ class LastAdmin(DomainError):
     default_detail = "The last active admin cannot lose the admin role."
 
 
+class AccountHasOpenOrders(DomainError):
+    code = "account_has_open_orders"
+    default_detail = (
+        "The account cannot be erased while an order or a return is still open: "
+        "wait until it is finished or cancelled."
+    )
+
+
 class InvalidResetToken(InvalidInput):
     code = "invalid_token"
     default_detail = "This password reset link is invalid, used or expired. Ask for a new one."

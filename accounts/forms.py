@@ -117,6 +117,15 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
+class EraseAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Type your password to confirm. This cannot be undone.",
+    )
+
+
 class PasswordResetRequestForm(PasswordResetForm):
     """Django's reset form; the email goes through the outbox (accounts.services), not
     through the form's own send_mail."""

@@ -4,11 +4,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from accounts import emails
+from accounts import emails, personal_data
 from accounts.exceptions import (
+    AccountHasOpenOrders,
     InvalidResetToken,
     LastAdmin,
     LastRole,
@@ -84,22 +86,27 @@ def _validate_password(password: str, *, user: User, field: str = "password") ->
 
 
 @transaction.atomic
-def user_update(*, user: User, **fields) -> User:
+def user_update(*, user: User, is_active: bool | None = None, **fields) -> User:
     """Change profile fields. Saves only those (update_fields): a concurrent change of
-    the same user's roles, password or activity is never written back from this copy."""
+    the same user's roles, password or activity is never written back from this copy.
+    `is_active` (admins' U3) deactivates or reactivates through user_deactivate /
+    user_reactivate, so their rules and token revocation apply."""
     changed = [name for name in PROFILE_FIELDS if name in fields]
     _check_unique(username=fields.get("username"), email=fields.get("email"), exclude=user)
     for name in changed:
         setattr(user, name, fields[name])
-    if not changed:
-        return user
-    try:
-        with transaction.atomic():
-            user.save(update_fields=changed)
-    except IntegrityError:
-        # Taken by a concurrent request since the check: the same answer as if later.
-        _check_unique(username=fields.get("username"), email=fields.get("email"), exclude=user)
-        raise
+    if changed:
+        try:
+            with transaction.atomic():
+                user.save(update_fields=changed)
+        except IntegrityError:
+            # Taken by a concurrent request since the check: the same answer as if later.
+            _check_unique(username=fields.get("username"), email=fields.get("email"), exclude=user)
+            raise
+    if is_active is False and user.is_active:
+        user = user_deactivate(user=user)
+    elif is_active is True and not user.is_active:
+        user = user_reactivate(user=user)
     return user
 
 
@@ -136,6 +143,59 @@ def user_set_password(
     user.set_password(new_password)
     user.save(update_fields=["password"])
     emails.send_password_changed(user)
+    # Whoever changed it (the person, or an admin resetting it), the old password's
+    # refresh tokens stop working; its sessions end with the old hash (the caller keeps
+    # its own session with update_session_auth_hash).
+    _blacklist_tokens(user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User) -> User:
+    """A deactivated account may log in again (its tokens stay revoked). An erased
+    account cannot come back: its personal data is gone and it has no password."""
+    user = user_lock(pk=user.pk)
+    if user.is_active:
+        return user
+    if not user.has_usable_password() and user.username.startswith(personal_data.ERASED_PREFIX):
+        raise InvalidInput("An erased account cannot be reactivated.", field="is_active")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_export(*, user: User) -> dict:
+    """Everything the shop holds about `user`, each app's part in the API's shapes."""
+    data = {"exported_at": timezone.now().isoformat()}
+    for module in personal_data.contributors():
+        data.update(module.export(user))
+    return data
+
+
+@transaction.atomic
+def user_erase(*, user: User, password: str | None = None, check_password: bool = True) -> User:
+    """Replace the person's personal data everywhere and deactivate the account; orders,
+    invoices and returns stay, without the person. `check_password`: the person erasing
+    their own account confirms with their password (wrong → InvalidInput on `password`).
+    Refused (AccountHasOpenOrders) while an order or a return is open, and for the last
+    active admin (LastAdmin). Refresh tokens are revoked and sessions end."""
+    if check_password and not user.check_password(password or ""):
+        raise InvalidInput("The password is wrong.", field="password")
+    admins = active_admins_lock() if user.is_staff else []
+    user = user_lock(pk=user.pk)
+    if user.is_staff:
+        _guard_last_admin(user, admins)
+    modules = personal_data.contributors()
+    reasons = [reason for module in modules for reason in module.open_items(user)]
+    if reasons:
+        raise AccountHasOpenOrders(
+            f"{AccountHasOpenOrders.default_detail} Still open: {'; '.join(reasons)}.",
+            open_items=reasons,
+        )
+    _blacklist_tokens(user)
+    # The other apps first, the account last: they may still read who it was.
+    for module in reversed(modules):
+        module.erase(user)
     return user
 
 

@@ -17,4 +17,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("data/", views.data_export, name="data_export"),
+    path("erase/", views.erase, name="erase"),
 ]

@@ -1,17 +1,23 @@
 """Storefront account pages: register, log in / out, profile, password."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
-from accounts.exceptions import InvalidResetToken
+from accounts.exceptions import AccountHasOpenOrders, InvalidResetToken
 from accounts.forms import (
+    EraseAccountForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetRequestForm,
@@ -19,6 +25,8 @@ from accounts.forms import (
     RegisterForm,
 )
 from accounts.services import (
+    user_erase,
+    user_export,
     user_password_reset_confirm,
     user_register,
     user_set_password,
@@ -216,3 +224,49 @@ def password_change(request):
                 return redirect("accounts:profile")
         return render(request, "accounts/password_change.html", {"form": form}, status=400)
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@require_GET
+def data_export(request):
+    """The account page's "Download my data": the same file as U9."""
+    body = json.dumps(user_export(user=request.user), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    filename = f"petshop-user-{request.user.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def erase(request):
+    """Erase one's own account (U10), after typing the password."""
+    form = EraseAccountForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and (
+        wait := auth_attempt_wait(
+            scope="login", address=client_address(request), username=request.user.get_username()
+        )
+    ):
+        # The password is checked here: guesses count against the login buckets.
+        return _too_many(request, "accounts/erase.html", EraseAccountForm(), wait)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                user_erase(user=request.user, password=form.cleaned_data["password"])
+            except AccountHasOpenOrders as exc:
+                form.add_error(None, exc.detail)
+                status = exc.status_code
+            except DomainError as exc:
+                field = exc.extra.get("field")
+                form.add_error(field if field in form.fields else None, exc.detail)
+                status = exc.status_code
+            else:
+                logout(request)
+                messages.success(
+                    request,
+                    "Your account is erased: your personal data is gone and you are signed out.",
+                )
+                return redirect("catalog:home")
+    return render(request, "accounts/erase.html", {"form": form}, status=status)

@@ -9,6 +9,14 @@ from django.db.models.functions import Lower
 from petshop.core.uniqueness import UniqueInAnyCase
 
 
+class SaleProblem(models.TextChoices):
+    """Why a quantity of a product cannot be sold now (Product.sale_problem)."""
+
+    UNAVAILABLE = "unavailable", "No longer available"
+    OUT_OF_STOCK = "out_of_stock", "Out of stock"
+    SHORT = "short", "Not enough in stock"
+
+
 class PetType(UniqueInAnyCase, models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
@@ -129,6 +137,18 @@ class Product(UniqueInAnyCase, models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    def sale_problem(self, quantity: int) -> str | None:
+        """The one statement of "can `quantity` of this product be sold now": None if it
+        can, else a SaleProblem. Cart lines (CartLine.available, the cart page, the API's
+        `available`) and checkout (stock_reserve, on the locked row) all ask this."""
+        if not self.is_active:
+            return SaleProblem.UNAVAILABLE
+        if self.stock <= 0:
+            return SaleProblem.OUT_OF_STOCK
+        if self.stock < quantity:
+            return SaleProblem.SHORT
+        return None
 
     @property
     def low_stock(self) -> bool:

@@ -16,7 +16,7 @@ from catalog import emails
 from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.lock_objects import product_lock, products_lock
-from catalog.models import Category, PetType, Product
+from catalog.models import Category, PetType, Product, SaleProblem
 from catalog.signals import products_withdrawn
 from petshop.core.exceptions import InvalidInput
 
@@ -99,7 +99,7 @@ def product_update(*, product: Product, by=None, note: str = "", **fields) -> Pr
         note=note,
     )
     if was_active and not product.is_active:
-        products_withdrawn.send(sender=Product, product_ids=[product.pk])
+        products_withdrawn.send(sender=Product, product_ids=[product.pk], deleted=False)
     invalidate_catalog()
     return product
 
@@ -108,7 +108,7 @@ def product_update(*, product: Product, by=None, note: str = "", **fields) -> Pr
 def product_delete(*, product: Product) -> bool:
     """Delete a product; one that appears in any order is deactivated instead, so order
     history stays whole. Either way it leaves every cart. Returns True if deleted."""
-    products_withdrawn.send(sender=Product, product_ids=[product.pk])
+    products_withdrawn.send(sender=Product, product_ids=[product.pk], deleted=True)
     invalidate_catalog()
     try:
         with transaction.atomic():
@@ -179,13 +179,14 @@ def stock_reserve(*, quantities: dict[int, int], by=None, note: str = "") -> dic
     unknown = [pid for pid in ids if pid not in products]
     if unknown:
         raise InvalidInput("Unknown product.", field="product_id", product_ids=unknown)
-    unavailable = [pid for pid in ids if not products[pid].is_active]
+    problems = {pid: products[pid].sale_problem(quantities[pid]) for pid in ids}
+    unavailable = [pid for pid in ids if problems[pid] == SaleProblem.UNAVAILABLE]
     if unavailable:
         raise ProductUnavailable("Some products are no longer available.", product_ids=unavailable)
     short = [
         {"product_id": pid, "requested": quantities[pid], "available": products[pid].stock}
         for pid in ids
-        if products[pid].stock < quantities[pid]
+        if problems[pid] is not None
     ]
     if short:
         raise InsufficientStock("Not enough stock for some items.", items=short)

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "petshop",
     "notifications",
     "accounts",
@@ -61,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff two-factor sign-in: django-otp marks the verified session, then the gate
+    # keeps unverified staff out of every admin page (accounts/two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "petshop.middleware.ContentSecurityPolicyMiddleware",
@@ -234,6 +241,21 @@ INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
+# Staff two-factor sign-in for the Django admin (TOTP + backup codes, django-otp): on by
+# default in production, off in development so the demo stays one command.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Pet shop")
+
+# Personal data (U9 export, U10 erase): every app that stores something about a person
+# contributes its part through one module (see accounts/personal_data.py). Not a setting
+# of the environment: a new app with personal data adds its module here.
+PERSONAL_DATA_MODULES = [
+    "accounts.personal_data",
+    "sales.personal_data",
+    "returns.personal_data",
+    "notifications.personal_data",
+]
+
 # --- REST API ---
 REST_FRAMEWORK = {
     # JSON in (API.md): nested bodies (cart lines, return items) have no form encoding,
@@ -253,6 +275,7 @@ REST_FRAMEWORK = {
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
         "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "otp": env.str("THROTTLE_OTP", default="5/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # How many proxies (load balancers) in front append to X-Forwarded-For. 0: the

@@ -4,6 +4,8 @@ from django.urls import include, path
 from petshop.health import healthz, live
 
 urlpatterns = [
+    # Before the admin's own URLs: the second-factor pages live under its prefix.
+    path("admin/2fa/", include("accounts.two_factor.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("petshop.api_urls")),
     path("healthz", healthz, name="healthz"),

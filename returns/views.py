@@ -1,6 +1,7 @@
 """A customer's returns: ask for one on a delivered order, follow their status.
 Lookups are scoped to the logged-in user (another customer's → 404)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,7 +13,7 @@ from returns.forms import ReturnRequestForm
 from returns.models import Return
 from returns.selectors import returnable_quantities
 from returns.services import return_delete, return_request
-from sales.models import Order
+from sales.models import Order, OrderStatus
 
 
 @login_required
@@ -20,6 +21,11 @@ def return_create(request, number: str):
     order = get_object_or_404(
         Order.objects.filter(user=request.user).prefetch_related("lines"), number=number
     )
+    if request.method != "POST" and not order.is_within_return_window:
+        # The form is offered only while the return window is open (the order page shows
+        # its button by the same property); otherwise say why, on the order.
+        messages.info(request, _closed_reason(order))
+        return redirect("sales:order", number=order.number)
     lines = list(order.lines.all())
     form = ReturnRequestForm(
         request.POST or None, order_lines=lines, returnable=returnable_quantities(order=order)
@@ -37,8 +43,16 @@ def return_create(request, number: str):
                 return redirect("returns:detail", pk=ret.pk)
         else:
             status = 400
-    return render(
-        request, "returns/return_form.html", {"order": order, "form": form}, status=status
+    context = {"order": order, "form": form, "window_open": order.is_within_return_window}
+    return render(request, "returns/return_form.html", context, status=status)
+
+
+def _closed_reason(order) -> str:
+    if order.status != OrderStatus.DELIVERED:
+        return f"Order {order.number} can be returned once it is delivered."
+    return (
+        f"The return window for order {order.number} has closed "
+        f"({settings.RETURN_WINDOW_DAYS} days after delivery)."
     )
 
 

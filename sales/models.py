@@ -68,8 +68,14 @@ class CartLine(models.Model):
         return self.product.price * self.quantity
 
     @property
+    def problem(self) -> str | None:
+        """Why this line cannot be sold as it is (a catalog SaleProblem), or None. The
+        rule itself is Product.sale_problem, the same one checkout applies."""
+        return self.product.sale_problem(self.quantity)
+
+    @property
     def available(self) -> bool:
-        return self.product.is_active and self.product.stock >= self.quantity
+        return self.problem is None
 
 
 # --- Orders ---------------------------------------------------------------------------

@@ -9,8 +9,11 @@ from sales.session_cart import session_cart_merge
 
 
 @receiver(products_withdrawn)
-def remove_withdrawn_products_from_carts(sender, product_ids, **kwargs):
-    CartLine.objects.filter(product_id__in=product_ids).delete()
+def remove_deleted_products_from_carts(sender, product_ids, deleted=True, **kwargs):
+    # A deactivated product stays in the carts that hold it, marked "no longer available"
+    # (CartLine.available) until the customer removes it; a deleted one leaves them (C5).
+    if deleted:
+        CartLine.objects.filter(product_id__in=product_ids).delete()
 
 
 @receiver(user_logged_in)

@@ -151,6 +151,18 @@ ENDPOINTS = [
         lambda w, c: {"current_password": w.password, "new_password": NEW_PASSWORD},
     ),
     Endpoint("U6", "GET", "/api/v1/users/{user}/roles/", 401, 200, 404, 200),
+    Endpoint("U9", "GET", "/api/v1/users/{user}/export/", 401, 200, 404, 200),
+    Endpoint(
+        "U10",
+        "POST",
+        "/api/v1/users/{user}/erase/",
+        401,
+        204,
+        404,
+        204,
+        lambda w, c: {"password": w.password},
+        "the owner confirms with the password; an admin needs none",
+    ),
     Endpoint(
         "U7",
         "POST",

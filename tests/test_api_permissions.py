@@ -139,6 +139,7 @@ def test_the_table_covers_every_api_row():
         + [f"I{i}" for i in range(1, 7)]
         + [f"R{i}" for i in range(1, 7)]
         + ["M1", "M2", "M3"]
+        + ["U9", "U10"]  # v1.1: personal data (issue 15)
     )
     assert sorted({e.ref for e in ENDPOINTS}) == sorted(expected)
 

@@ -381,3 +381,90 @@ def test_login_never_redirects_off_site(client, customer, password, target):
 
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+# --- staff two-factor sign-in (issue 15) ---------------------------------------------------
+
+
+def test_production_requires_a_second_factor_for_staff_and_development_does_not():
+    production = manage("diffsettings", **PRODUCTION)
+    development = manage("diffsettings", DJANGO_DEBUG="true")
+
+    assert "STAFF_2FA_REQUIRED = True" in production.stdout, production.stderr
+    assert "STAFF_2FA_REQUIRED = False" in development.stdout, development.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/", "/admin/sales/order/", "/admin/accounts/user/"])
+def test_a_staff_password_alone_opens_no_admin_page_when_2fa_is_required(
+    settings, client, admin_user, password, path
+):
+    settings.STAFF_2FA_REQUIRED = True
+    login = client.post(
+        "/admin/login/?next=/admin/", {"username": admin_user.username, "password": password}
+    )
+    assert login.status_code == 302  # the password was right...
+
+    response = client.get(path)
+
+    assert response.status_code == 302  # ...and still no admin page
+    assert response["Location"].startswith("/admin/2fa/setup/")
+
+
+@pytest.mark.django_db
+def test_second_factor_codes_are_throttled(settings, client, admin_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_2FA_REQUIRED = True
+    TOTPDevice.objects.create(user=admin_user, name="authenticator", confirmed=True)
+    client.force_login(admin_user)
+    rate = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["otp"].split("/")[0])
+    statuses = [
+        client.post("/admin/2fa/verify/", {"token": "000000"}).status_code for _ in range(rate + 1)
+    ]
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {400}
+
+
+# --- erasing an account (U10, issue 15) ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_erase_needs_the_owners_password_and_revokes_every_token(customer, password, client_for):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    refresh, probe = str(RefreshToken.for_user(customer)), str(RefreshToken.for_user(customer))
+    client = client_for(customer)
+    erase = f"/api/v1/users/{customer.pk}/erase/"
+
+    assert client.post(erase, {"password": "a-guess"}).status_code == 400
+    # A wrong password revoked nothing (the probe is used up here, rotation blacklists it).
+    assert APIClient().post("/api/v1/auth/refresh/", {"refresh": probe}).status_code == 200
+
+    assert client.post(erase, {"password": password}).status_code == 204
+    assert APIClient().post("/api/v1/auth/refresh/", {"refresh": refresh}).status_code == 401
+    login = APIClient().post(
+        "/api/v1/auth/login/", {"username": customer.email, "password": password}
+    )
+    assert login.status_code == 401
+
+
+@pytest.mark.django_db
+def test_nobody_erases_another_customers_account(customer, other_client, password):
+    response = other_client.post(f"/api/v1/users/{customer.pk}/erase/", {"password": password})
+    assert response.status_code == 404
+    customer.refresh_from_db()
+    assert customer.is_active
+
+
+@pytest.mark.django_db
+def test_password_guesses_through_erase_are_throttled(low_auth_rates, customer, client_for, client):
+    api = client_for(customer)
+    erase = f"/api/v1/users/{customer.pk}/erase/"
+    statuses = [api.post(erase, {"password": "guess"}).status_code for _ in range(low_auth_rates)]
+    assert statuses == [400] * low_auth_rates
+    assert_throttled(api.post(erase, {"password": "guess"}))
+
+    client.force_login(customer)  # the storefront form shares the same buckets
+    assert_throttled(client.post(reverse("accounts:erase"), {"password": "guess"}))
+    customer.refresh_from_db()
+    assert customer.is_active

@@ -33,6 +33,7 @@ class UserSerializer(serializers.ModelSerializer):
             "last_name",
             "phone",
             "roles",
+            "is_active",
             "date_joined",
         ]
         read_only_fields = fields
@@ -92,6 +93,10 @@ class UserUpdateSerializer(ProfileFieldsMixin):
 
     username = _username_field()
     email = _email_field()
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="Admins only: false deactivates the account (as U4), true reactivates it.",
+    )
 
 
 class LoginSerializer(serializers.Serializer):
@@ -137,6 +142,39 @@ class LogoutSerializer(serializers.Serializer):
                 "The token is invalid, expired or already logged out."
             )
         return token
+
+
+class PersonalDataExportSerializer(serializers.Serializer):
+    """U9's file (documentation only: the parts come from each app's personal_data)."""
+
+    exported_at = serializers.DateTimeField()
+    user = UserSerializer()
+    orders = serializers.ListField(child=serializers.DictField(), help_text="Orders (O3).")
+    invoices = serializers.ListField(child=serializers.DictField(), help_text="Invoices (I2).")
+    returns = serializers.ListField(child=serializers.DictField(), help_text="Returns (R2).")
+    cart = serializers.DictField(allow_null=True, help_text="The cart (K1), null when none.")
+    emails = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Emails sent to the person: {subject, event, status, created_at, sent_at, "
+        "body_text}.",
+    )
+
+
+class EraseSerializer(serializers.Serializer):
+    """U10. `password` is required when users erase their own account."""
+
+    password = serializers.CharField(
+        required=False,
+        max_length=PASSWORD_MAX,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="The caller's password; required to erase one's own account.",
+    )
+
+    def validate(self, attrs):
+        if self.context.get("needs_password") and not attrs.get("password"):
+            raise serializers.ValidationError({"password": ["This field is required."]})
+        return attrs
 
 
 class PasswordChangeSerializer(serializers.Serializer):

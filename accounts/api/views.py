@@ -23,12 +23,14 @@ from accounts import services
 from accounts.api.filters import UserFilter
 from accounts.api.serializers import (
     DetailSerializer,
+    EraseSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     LogoutSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
+    PersonalDataExportSerializer,
     RefreshInputSerializer,
     RegisterSerializer,
     RoleInputSerializer,
@@ -236,6 +238,21 @@ ROLE_PARAMETER = OpenApiParameter(
     roles=extend_schema(
         request=None, responses={200: RolesSerializer, **error_responses(401, 404)}
     ),
+    export=extend_schema(
+        request=None,
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                response=PersonalDataExportSerializer,
+                description="An attachment (Content-Disposition) with everything the shop "
+                "holds about the person.",
+            ),
+            **error_responses(401, 404),
+        },
+    ),
+    erase=extend_schema(
+        request=EraseSerializer,
+        responses={204: None, **error_responses(400, 401, 404, 409, 429)},
+    ),
     roles_remove=extend_schema(
         request=None,
         parameters=[ROLE_PARAMETER],
@@ -256,6 +273,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
             return [IsShopAdmin()]
         return [IsAuthenticated()]
 
+    def get_throttles(self):
+        if self.action == "erase":
+            # The password is checked there: guesses count against the login buckets.
+            self.throttle_scope = "login"
+            return [throttle() for throttle in AUTH_THROTTLES]
+        return super().get_throttles()
+
     def get_queryset(self):
         queryset = super().get_queryset()
         user = self.request.user
@@ -269,8 +293,12 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         user = self.get_object()
         serializer = UserUpdateSerializer(user, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        is_active = fields.pop("is_active", None)
+        if not request.user.is_shop_admin:
+            is_active = None  # like roles and is_staff: not a customer's to set, ignored
         with refusals_as_field_errors():
-            user = services.user_update(user=user, **serializer.validated_data)
+            user = services.user_update(user=user, is_active=is_active, **fields)
         return Response(UserSerializer(user).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -295,6 +323,31 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
                 new_password=serializer.validated_data["new_password"],
                 current_password=serializer.validated_data.get("current_password"),
                 check_current=own,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get"], serializer_class=PersonalDataExportSerializer)
+    def export(self, request, pk=None):
+        """U9: everything the shop holds about the person, as a file to keep."""
+        user = self.get_object()
+        return Response(
+            services.user_export(user=user),
+            headers={
+                "Content-Disposition": f'attachment; filename="petshop-user-{user.pk}.json"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=EraseSerializer)
+    def erase(self, request, pk=None):
+        """U10: personal data replaced, account deactivated; orders and invoices kept."""
+        user = self.get_object()
+        own = user.pk == request.user.pk
+        serializer = EraseSerializer(data=request.data, context={"needs_password": own})
+        serializer.is_valid(raise_exception=True)
+        with refusals_as_field_errors():  # a wrong password → 400 on password
+            services.user_erase(
+                user=user, password=serializer.validated_data.get("password"), check_password=own
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -23,6 +23,7 @@ USER_FIELDS = {
     "last_name",
     "phone",
     "roles",
+    "is_active",
     "date_joined",
 }
 STRONG = "a-Long-and-unusual-passphrase-42"

@@ -17,6 +17,7 @@ USER_FIELDS = {
     "last_name",
     "phone",
     "roles",
+    "is_active",
     "date_joined",
 }
 NEW_PASSWORD = "another-Long-passphrase-77"

@@ -74,10 +74,17 @@ def test_register_refuses_a_weak_password(password):
 
 
 def test_update_changes_only_profile_fields(customer):
-    user_update(user=customer, first_name="New", is_staff=True, is_customer=False, is_active=False)
+    user_update(user=customer, first_name="New", is_staff=True, is_customer=False)
     customer.refresh_from_db()
     assert customer.first_name == "New"
     assert (customer.is_staff, customer.is_customer, customer.is_active) == (False, True, True)
+
+
+def test_update_with_is_active_false_deactivates_through_the_service(customer):
+    # (U3 for admins) the same rules as user_deactivate: the last admin, tokens revoked.
+    user_update(user=customer, first_name="New", is_active=False)
+    customer.refresh_from_db()
+    assert customer.first_name == "New" and not customer.is_active
 
 
 def test_update_refuses_another_users_email(customer, other_customer):

@@ -95,12 +95,15 @@ def test_delete_of_an_ordered_product_deactivates_it_and_empties_it_from_every_c
     assert OrderLine.objects.filter(order=order, product=product).exists()  # history stays whole
 
 
-def test_deactivating_through_update_removes_it_from_every_cart(carts_holding):
+def test_deactivating_through_update_keeps_it_in_carts_as_no_longer_available(carts_holding):
+    # Issue 15: nothing vanishes from a cart unexplained; the line stays, unavailable.
     product, kept = ProductFactory(), ProductFactory()
     carts_holding(product)
     carts_holding(kept)
     product_update(product=product, is_active=False)
-    assert set(CartLine.objects.values_list("product_id", flat=True)) == {kept.pk}
+    lines = CartLine.objects.select_related("product").filter(product=product)
+    assert lines.count() == 2 and not any(line.available for line in lines)
+    assert all(line.available for line in CartLine.objects.filter(product=kept))
 
 
 def test_an_update_that_keeps_it_active_leaves_carts_alone(carts_holding):

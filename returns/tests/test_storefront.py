@@ -178,3 +178,49 @@ def test_another_customers_return_cannot_be_withdrawn(shopper, other_customer):
     ret = request_return(user=other_customer)
     assert shopper.post(reverse("returns:withdraw", args=[ret.pk])).status_code == 404
     assert Return.objects.filter(pk=ret.pk).exists()
+
+
+@pytest.mark.parametrize("case", ["closed", "not_delivered"])
+def test_the_return_form_is_not_offered_outside_the_return_window(
+    shopper, customer, settings, case
+):
+    if case == "closed":
+        order = order_in_status(
+            OrderStatus.DELIVERED,
+            user=customer,
+            delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1),
+        )
+        reason = "return window for order"
+    else:
+        order = order_in_status(OrderStatus.SHIPPED, user=customer)
+        reason = "once it is delivered"
+    assert not order.is_within_return_window
+
+    response = shopper.get(form_url(order), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("sales:order", args=[order.number])
+    assert reason in " ".join(str(m) for m in response.context["messages"])
+    assert "Request the return" not in response.content.decode()
+
+
+def test_a_refused_late_post_shows_the_reason_without_the_form(shopper, customer, settings):
+    order = order_in_status(
+        OrderStatus.DELIVERED,
+        user=customer,
+        delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS + 1),
+    )
+    line = order.lines.get()
+    response = shopper.post(form_url(order), {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "x"})
+    html = response.content.decode()
+    assert response.status_code == 409 and "days after delivery" in html
+    assert "Request the return" not in html
+
+
+def test_the_return_form_is_offered_on_the_last_day_of_the_window(shopper, customer, settings):
+    order = order_in_status(
+        OrderStatus.DELIVERED,
+        user=customer,
+        delivered_at=timezone.now() - timedelta(days=settings.RETURN_WINDOW_DAYS, minutes=-5),
+    )
+    response = shopper.get(form_url(order))
+    assert response.status_code == 200 and "Request the return" in response.content.decode()

@@ -348,12 +348,15 @@ def test_merge_of_a_cart_into_itself_changes_nothing(cart, product):
 # --- products leaving, cleanup ------------------------------------------------------------
 
 
-def test_deactivating_a_product_removes_it_from_every_cart(cart, other_customer, product):
+def test_deactivating_a_product_keeps_it_in_every_cart_as_unavailable(
+    cart, other_customer, product
+):
     other = cart_for_user(user=other_customer)
     cart_add(cart=cart, product_id=product.pk)
     cart_add(cart=other, product_id=product.pk)
     product_update(product=product, is_active=False)
-    assert not CartLine.objects.filter(product=product).exists()
+    lines = CartLine.objects.select_related("product").filter(product=product)
+    assert lines.count() == 2 and not any(line.available for line in lines)
 
 
 def test_deleting_an_ordered_product_removes_it_from_carts(cart, product):

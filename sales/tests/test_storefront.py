@@ -36,6 +36,9 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
+CONFIRM = {"confirm": "yes"}
+
+
 def checkout_data(client, **overrides) -> dict:
     key = client.get(CHECKOUT).context["form"].initial["idempotency_key"]
     return {**ADDRESS, "idempotency_key": key, **overrides}
@@ -218,7 +221,9 @@ def test_another_customers_order_is_not_found(shopper, other_customer, name):
 def test_customer_cancels_a_pending_order_and_stock_comes_back(shopper, customer):
     product = ProductFactory(stock=5)
     order = place_order(user=customer, products=[product], quantity=2)
-    response = shopper.post(reverse("sales:order_cancel", args=[order.number]), follow=True)
+    response = shopper.post(
+        reverse("sales:order_cancel", args=[order.number]), CONFIRM, follow=True
+    )
     assert "is cancelled" in " ".join(messages_of(response))
     order.refresh_from_db()
     product.refresh_from_db()
@@ -228,7 +233,7 @@ def test_customer_cancels_a_pending_order_and_stock_comes_back(shopper, customer
 def test_a_cancelled_order_still_links_its_voided_invoice(shopper, customer):
     order = place_order(user=customer)
     invoice = order.live_invoice
-    shopper.post(reverse("sales:order_cancel", args=[order.number]))
+    shopper.post(reverse("sales:order_cancel", args=[order.number]), CONFIRM)
 
     html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
 
@@ -237,21 +242,21 @@ def test_a_cancelled_order_still_links_its_voided_invoice(shopper, customer):
 
 def test_cancelling_a_shipped_order_is_refused_with_the_reason(shopper, customer):
     order = order_in_status(OrderStatus.SHIPPED, user=customer)
-    response = shopper.post(reverse("sales:order_cancel", args=[order.number]), follow=True)
+    response = shopper.post(
+        reverse("sales:order_cancel", args=[order.number]), CONFIRM, follow=True
+    )
     assert "can no longer be cancelled" in " ".join(messages_of(response))
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED
 
 
-def test_a_cancel_posted_after_the_session_ended_comes_back_to_the_order_after_login(
-    client, customer, password
-):
-    # Logged out (session expired), the cancel button's POST goes to the login page with
-    # next=<cancel url>; after logging in that URL is fetched with GET. It used to be a
-    # blank 405; it leads back to the order, changing nothing.
+def test_a_cancel_posted_after_the_session_ended_asks_again_after_login(client, customer, password):
+    # Logged out (session expired), the cancel form's POST goes to the login page with
+    # next=<cancel url>; after logging in that URL is fetched with GET: the question
+    # again (never a blank 405, never a cancel nobody confirmed).
     order = place_order(user=customer)
     cancel = reverse("sales:order_cancel", args=[order.number])
-    to_login = client.post(cancel)
+    to_login = client.post(cancel, CONFIRM)
     assert to_login["Location"] == f"{reverse('accounts:login')}?next={cancel}"
     response = client.post(
         reverse("accounts:login"),
@@ -259,12 +264,46 @@ def test_a_cancel_posted_after_the_session_ended_comes_back_to_the_order_after_l
         follow=True,
     )
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("sales:order", args=[order.number])
-    assert "Nothing was changed: please use the button on this page." in messages_of(response)
+    assert response.redirect_chain[-1][0] == cancel
+    assert f"Cancel order {order.number}?" in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING
+    # The address form's POST target still leads back to the order on a GET.
     address = reverse("sales:order_address", args=[order.number])
     assert client.get(address)["Location"] == reverse("sales:order", args=[order.number])
+
+
+def test_cancel_asks_for_confirmation_first_and_no_changes_nothing(shopper, customer):
+    order = place_order(user=customer)
+    page = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    cancel = reverse("sales:order_cancel", args=[order.number])
+    assert f'href="{cancel}"' in page  # a link to the question, not a button that cancels
+
+    question = shopper.get(cancel)
+    assert question.status_code == 200
+    html = question.content.decode()
+    assert "Yes, cancel the order" in html and "No, keep the order" in html
+    assert 'name="confirm" value="yes"' in html
+    assert "onclick" not in html and "<script>" not in html  # no JavaScript needed
+
+    unconfirmed = shopper.post(cancel)  # e.g. an old form without the confirmation
+    assert (
+        unconfirmed.status_code == 200 and "Yes, cancel the order" in unconfirmed.content.decode()
+    )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+
+
+def test_the_cancel_question_is_not_offered_for_a_shipped_order(shopper, customer):
+    order = order_in_status(OrderStatus.SHIPPED, user=customer)
+    response = shopper.get(reverse("sales:order_cancel", args=[order.number]), follow=True)
+    assert "can no longer be cancelled" in " ".join(messages_of(response))
+    assert "Yes, cancel the order" not in response.content.decode()
+
+
+def test_another_customers_cancel_question_is_not_found(shopper, other_customer):
+    order = place_order(user=other_customer)
+    assert shopper.get(reverse("sales:order_cancel", args=[order.number])).status_code == 404
 
 
 def test_cancelling_another_customers_order_is_not_found(shopper, other_customer):

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.forms import AddToCartForm
+from catalog.models import SaleProblem
 from catalog.pages import product_detail as product_page_data
 from petshop.core.exceptions import DomainError
 from sales.exceptions import InsufficientStock, InvalidInput
@@ -17,14 +18,15 @@ from sales.session_cart import current_cart
 
 
 def line_problem(line) -> str:
-    """Why a cart line cannot be checked out as it is (shown before paying)."""
-    product = line.product
-    if not product.is_active:
-        return "No longer available: please remove it."
-    if product.stock == 0:
+    """Why a cart line cannot be checked out as it is (shown before paying), in words;
+    whether it can is CartLine.problem's call."""
+    problem = line.problem
+    if problem == SaleProblem.UNAVAILABLE:
+        return "No longer available: we stopped selling it. Please remove it."
+    if problem == SaleProblem.OUT_OF_STOCK:
         return "Out of stock: please remove it."
-    if product.stock < line.quantity:
-        return f"Only {product.stock} left in stock: please lower the quantity."
+    if problem == SaleProblem.SHORT:
+        return f"Only {line.product.stock} left in stock: please lower the quantity."
     return ""
 
 
@@ -36,6 +38,9 @@ def cart_summary(cart) -> dict:
         "total": sum((line.line_total for line in lines), start=0),
         "item_count": sum(line.quantity for line in lines),
         "has_problems": any(row["problem"] for row in rows),
+        "withdrawn": [
+            row["line"].product.name for row in rows if not row["line"].product.is_active
+        ],
     }
 
 

@@ -53,16 +53,25 @@ def order_detail(request, number: str):
 
 
 @login_required
-@post_or_back_to("sales:order")
 def order_cancel_view(request, number: str):
-    order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
-    try:
-        order_cancel(order=order, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"Order {order.number} is cancelled.")
-    return redirect("sales:order", number=order.number)
+    """Cancelling asks first, without JavaScript: the order page links here (GET), this
+    page says what cancelling does, and only its own form (`confirm=yes`) cancels. A
+    POST without it (an old form, a login redirect) shows the question too."""
+    order = get_object_or_404(
+        Order.objects.filter(user=request.user).prefetch_related("lines"), number=number
+    )
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            order_cancel(order=order, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"Order {order.number} is cancelled.")
+        return redirect("sales:order", number=order.number)
+    if not order_cancellable_by(order, by=request.user):
+        messages.error(request, f"Order {order.number} can no longer be cancelled.")
+        return redirect("sales:order", number=order.number)
+    return render(request, "sales/order_cancel_confirm.html", {"order": order})
 
 
 @login_required
