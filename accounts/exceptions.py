@@ -19,3 +19,8 @@ class LastRole(DomainError):
 class LastAdmin(DomainError):
     code = "last_admin"
     default_detail = "The last active admin cannot lose the admin role."
+
+
+class AddressBookFull(DomainError):
+    code = "address_book_full"
+    default_detail = "An address book holds at most 20 addresses: delete one first."

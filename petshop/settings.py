@@ -187,6 +187,16 @@ LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+# Whether catalog prices include tax (tax is then the part of the price that is tax) or
+# exclude it (tax is added on top at checkout). Said on every page and invoice.
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
+# Guest checkout (storefront): orders per client address, order-link lookups per client
+# address, and "claim your guest orders" emails per account (DRF rate syntax).
+THROTTLE_GUEST_CHECKOUT = env.str("THROTTLE_GUEST_CHECKOUT", default="10/hour")
+THROTTLE_ORDER_LINK = env.str("THROTTLE_ORDER_LINK", default="60/hour")
+THROTTLE_GUEST_CLAIM = env.str("THROTTLE_GUEST_CLAIM", default="5/hour")
+# How long the "prove your email to claim your orders" link stays valid, in hours.
+GUEST_CLAIM_LINK_HOURS = env.int("GUEST_CLAIM_LINK_HOURS", default=72)
 
 # --- REST API ---
 REST_FRAMEWORK = {

@@ -130,11 +130,13 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
         )
         for pid, quantity in sorted(quantities.items())
     ]
+    total = sum((line.line_total for line in lines), start=0)
     order = Order.objects.create(
         number=_order_number(),
         user=user,
         status=OrderStatus.PENDING,
-        total=sum((line.line_total for line in lines), start=0),
+        subtotal=total,
+        total=total,
         shipping_address=shipping_address,
     )
     for line in lines:
