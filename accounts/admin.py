@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from accounts.models import Role, User
+from accounts.models import Address, Role, User
 from accounts.services import user_deactivate, user_register, user_set_roles, user_update
 from petshop.core.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
 
@@ -148,3 +148,14 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             done="deactivated",
             noun=("user", "users"),
         )
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    """Customers' saved addresses. Orders keep their own copy, so edits here never change
+    a placed order."""
+
+    list_display = ("__str__", "user", "city", "country", "is_default")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "name", "city", "postal_code")
+    raw_id_fields = ("user",)
