@@ -266,6 +266,10 @@ class Order(models.Model):
         return self.number
 
     @property
+    def shipping_method_or_none(self) -> str | None:
+        return self.shipping_method or None
+
+    @property
     def is_guest(self) -> bool:
         return self.user_id is None
 

@@ -56,6 +56,12 @@ def tax_rates(category_ids: Iterable[int]) -> dict[int, Decimal]:
     return {cid: rates.get(cid, shop if shop is not None else ZERO) for cid in ids}
 
 
+def cart_goods(lines: Iterable) -> Decimal:
+    """The goods amount of cart lines (products loaded) at current prices: what a
+    shipping method's `free_above` is compared with."""
+    return sum((line.product.price * line.quantity for line in lines), start=ZERO)
+
+
 @dataclass(frozen=True)
 class PricedLine:
     product_id: int

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from petshop.core.api.converters import ID
@@ -31,8 +31,10 @@ from sales.api.serializers import (
     OrderAddressSerializer,
     OrderSerializer,
     OrderStatusSerializer,
+    ShippingMethodSerializer,
 )
-from sales.models import Cart, CartLine, Invoice, Order
+from sales.models import Cart, CartLine, Invoice, Order, ShippingMethod
+from sales.pricing import cart_goods
 from sales.services import (
     cart_add,
     cart_clear,
@@ -242,6 +244,32 @@ class OrderViewSet(
         data = validated(OrderStatusSerializer, request.data)
         order = order_set_status(order=self.get_object(), by=request.user, **data)
         return self._render(order)
+
+
+# --- Shipping methods -----------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: ShippingMethodSerializer(many=True), **error_responses(400)},
+        description="Active shipping methods, with what each would cost for the caller's "
+        "cart (`price_for_cart`, null when anonymous). Free from `free_above` on.",
+    )
+)
+class ShippingMethodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ShippingMethodSerializer
+    permission_classes = [AllowAny]
+    queryset = ShippingMethod.objects.active()
+    filter_backends = []
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated:
+            context["cart_goods"] = cart_goods(
+                CartLine.objects.filter(cart__user=user).select_related("product")
+            )
+        return context
 
 
 # --- Invoices -------------------------------------------------------------------------
