@@ -31,7 +31,9 @@ class ReturnQuerySet(models.QuerySet):
 
     def with_details(self):
         return self.select_related("order").prefetch_related(
-            models.Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
+            models.Prefetch(
+                "lines", queryset=ReturnLine.objects.select_related("order_line__order")
+            )
         )
 
     def claiming(self):
@@ -45,6 +47,9 @@ class Return(models.Model):
         max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
     )
     admin_notes = models.TextField(blank=True)
+    # Staff's decision: this return also refunds the order's shipping (at most one
+    # return of an order does; returns.services checks it).
+    refund_shipping = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -68,8 +73,15 @@ class Return(models.Model):
         return self.order.user_id
 
     @property
+    def shipping_refund(self) -> Decimal:
+        return self.order.shipping_cost if self.refund_shipping else Decimal("0.00")
+
+    @property
     def refund_total(self) -> Decimal:
-        return sum((line.refund_amount for line in self.lines.all()), start=Decimal("0.00"))
+        """The returned units' price and tax paid, plus shipping when staff said so.
+        The invoice credit is capped at what the invoice billed (sales.invoice_credit)."""
+        lines = sum((line.refund_amount for line in self.lines.all()), start=Decimal("0.00"))
+        return lines + self.shipping_refund
 
     def can_transition_to(self, status: str) -> bool:
         return status in RETURN_TRANSITIONS.get(self.status, set())
@@ -124,4 +136,9 @@ class ReturnLine(models.Model):
 
     @property
     def refund_amount(self) -> Decimal:
-        return self.unit_price * self.quantity
+        """The price paid for these units, with the tax paid on them."""
+        return self.order_line.refund_for(self.quantity)[0]
+
+    @property
+    def refund_tax(self) -> Decimal:
+        return self.order_line.refund_for(self.quantity)[1]

@@ -12,6 +12,7 @@ from returns.exceptions import (
     OrderNotDelivered,
     ReturnQuantityExceeded,
     ReturnWindowClosed,
+    ShippingAlreadyRefunded,
 )
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
 from returns.selectors import claimed_quantities
@@ -91,14 +92,35 @@ def _lock(ret: Return) -> Return:
         raise NotFound("That return no longer exists.") from None
 
 
+def _set_refund_shipping(ret: Return, refund_shipping: bool | None) -> None:
+    """Staff decide whether this return also refunds the shipping: at most one return
+    of an order does (the order row is locked by the caller)."""
+    if refund_shipping is None or refund_shipping == ret.refund_shipping:
+        return
+    if refund_shipping and (
+        Return.objects.claiming()
+        .filter(order_id=ret.order_id, refund_shipping=True)
+        .exclude(pk=ret.pk)
+        .exists()
+    ):
+        raise ShippingAlreadyRefunded()
+    ret.refund_shipping = refund_shipping
+    ret.save(update_fields=["refund_shipping", "updated_at"])
+
+
 @transaction.atomic
 def return_update(
-    *, return_request: Return, items: list[dict] | None = None, admin_notes: str | None = None
+    *,
+    return_request: Return,
+    items: list[dict] | None = None,
+    admin_notes: str | None = None,
+    refund_shipping: bool | None = None,
 ) -> Return:
     Order.objects.select_for_update().get(pk=return_request.order_id)
     ret = _lock(return_request)
     if ret.status != ReturnStatus.REQUESTED:
         raise InvalidTransition("Only a requested return can be edited.", from_status=ret.status)
+    _set_refund_shipping(ret, refund_shipping)
     if items is not None:
         _check_returnable(ret.order)
         lines = _build_lines(ret.order, items, exclude=ret)
@@ -114,21 +136,33 @@ def return_update(
 
 @transaction.atomic
 def return_set_status(
-    *, return_request: Return, status: str, admin_notes: str | None = None
+    *,
+    return_request: Return,
+    status: str,
+    admin_notes: str | None = None,
+    refund_shipping: bool | None = None,
 ) -> Return:
     """Approve, reject or process. Processing puts the quantities back into stock and
-    credits the refund against the order's invoice."""
-    ret = _lock(return_request)
+    credits the refund (price and tax paid on the units, plus shipping if staff said
+    so) against the order's invoice, never more than it billed."""
     if status not in ReturnStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    if refund_shipping is not None:
+        Order.objects.select_for_update().get(pk=return_request.order_id)
+    ret = _lock(return_request)
+    if refund_shipping is not None:
+        if not ret.can_transition_to(status):
+            ret.transition_to(status)  # raises: the move is refused, nothing changes
+        _set_refund_shipping(ret, refund_shipping)
     if admin_notes is not None:
         ret.admin_notes = admin_notes
         ret.save(update_fields=["admin_notes", "updated_at"])
     ret.transition_to(status)
     if status == ReturnStatus.PROCESSED:
-        lines = list(ret.lines.select_related("order_line"))
+        lines = list(ret.lines.select_related("order_line__order"))
         stock_release(quantities={line.product_id: line.quantity for line in lines})
-        invoice_credit(order=ret.order, amount=sum(line.refund_amount for line in lines))
+        refund = sum((line.refund_amount for line in lines), start=ret.shipping_refund)
+        invoice_credit(order=ret.order, amount=refund)
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
     return ret

@@ -1,5 +1,5 @@
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -224,6 +224,8 @@ class Order(models.Model):
     shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
     tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # PRICES_INCLUDE_TAX when the order was placed: whether its unit prices hold the tax.
+    prices_include_tax = models.BooleanField(default=False)
     shipping_address = models.TextField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -351,6 +353,20 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    def refund_for(self, quantity: int) -> tuple[Decimal, Decimal]:
+        """(amount, of which tax) given back for `quantity` of this line: the price paid
+        and the tax paid on those units. Tax of part of a line is its share rounded down,
+        so partial returns together never give back more than the line paid. Needs
+        `order` loaded (select_related) for whether its prices held the tax."""
+        if quantity >= self.quantity:
+            tax = self.tax
+        else:
+            tax = (self.tax * quantity / self.quantity).quantize(
+                Decimal("0.01"), rounding=ROUND_DOWN
+            )
+        goods = self.unit_price * quantity
+        return (goods if self.order.prices_include_tax else goods + tax), tax
 
 
 class OrderStatusChange(models.Model):

@@ -11,11 +11,12 @@ as an accountant rounds); the order's tax is the sum of its lines' rounded tax.
 - Prices include tax: line tax = round(line amount × rate / (100 + rate)) (the part of
   the price that is tax); subtotal = the sum of line amounts minus their tax.
 Either way total = subtotal + shipping_cost + tax. Shipping carries no tax.
+Refunds give back the tax paid on the returned units (OrderLine.refund_for).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
@@ -37,15 +38,6 @@ def line_tax(amount: Decimal, rate: Decimal, *, prices_include_tax: bool) -> Dec
     if prices_include_tax:
         return to_cents(amount * rate / (HUNDRED + rate))
     return to_cents(amount * rate / HUNDRED)
-
-
-def refund_tax(*, line_tax_paid: Decimal, quantity: Decimal | int, of_quantity: int) -> Decimal:
-    """The tax given back for `quantity` of a line of `of_quantity` that paid
-    `line_tax_paid`: all of it for the whole line, else its share rounded down, so that
-    partial returns together never give back more tax than was paid."""
-    if quantity >= of_quantity:
-        return line_tax_paid
-    return (line_tax_paid * quantity / of_quantity).quantize(CENT, rounding=ROUND_DOWN)
 
 
 def tax_rates(category_ids: Iterable[int]) -> dict[int, Decimal]:

@@ -108,6 +108,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="order",
+            name="prices_include_tax",
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AddField(
+            model_name="order",
             name="shipping_cost",
             field=models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=10),
         ),
