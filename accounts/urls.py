@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import address_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
+    path("addresses/", address_views.address_list, name="address_list"),
+    path("addresses/<int:address_id>/", address_views.address_edit, name="address_edit"),
+    path(
+        "addresses/<int:address_id>/delete/",
+        address_views.address_delete_view,
+        name="address_delete",
+    ),
 ]

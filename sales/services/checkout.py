@@ -6,12 +6,25 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import Address
 from catalog.services import stock_reserve
-from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
-from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
+from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput, NotFound
+from sales.guest_emails import send_guest_order_link
+from sales.models import (
+    Cart,
+    CheckoutKey,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    ShippingMethod,
+)
+from sales.pricing import quote
 from sales.services.cart import check_line_shapes
 from sales.services.invoices import invoice_create
 from sales.services.orders import check_shipping_address
@@ -19,9 +32,13 @@ from sales.services.orders import check_shipping_address
 IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
 
 
-def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
+def _fingerprint(
+    shipping_address: str, items: list[dict] | None, shipping_method: int | None, guest_email: str
+) -> str:
     body = {
         "shipping_address": shipping_address,
+        "shipping_method": shipping_method,
+        "guest_email": guest_email,
         "items": sorted((i["product_id"], i["quantity"]) for i in items)
         if items is not None
         else None,
@@ -31,7 +48,7 @@ def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
 
 def _replay(*, user, key: str, fingerprint: str) -> Order | None:
     """The order a live key already produced, or None if the key is new (or expired)."""
-    record = CheckoutKey.objects.filter(user=user, key=key).first()
+    record = CheckoutKey.objects.filter(user=user, key=key).first()  # user None: a guest's
     if record is None:
         return None
     if record.created_at < timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS):
@@ -44,8 +61,12 @@ def _replay(*, user, key: str, fingerprint: str) -> Order | None:
 
 def order_place(
     *,
-    user,
-    shipping_address: str,
+    user=None,
+    guest_email: str = "",
+    cart_session_key: str | None = None,
+    shipping_address: str | None = None,
+    address_id: int | None = None,
+    shipping_method: int | None = None,
     items: list[dict] | None = None,
     idempotency_key: str | None = None,
     with_details: bool = False,
@@ -53,16 +74,30 @@ def order_place(
     """Place an order from the user's cart, or from `items` ("buy now", cart untouched).
 
     One transaction: stock taken for every line (or nothing, with every short line
-    reported), prices frozen, total computed here, invoice issued, cart emptied.
+    reported), prices frozen, subtotal, shipping, tax and total computed here
+    (sales.pricing), invoice issued, cart emptied.
     Returns (order, created); with a known `idempotency_key`, the first order and False.
+
+    The address is `shipping_address` (text) or `address_id`, one of the user's saved
+    addresses, copied into the order (another user's → NotFound). `shipping_method` is
+    an active method's id, required when the shop has any (with none, shipping is free).
+    A guest (no `user`) gives `guest_email` and checks out the session cart
+    (`cart_session_key`) or `items`; the private link to the order is emailed to them.
     """
+    if user is None:
+        guest_email = _check_guest_email(guest_email)
+    else:
+        guest_email = ""
+    if address_id is not None:
+        shipping_address = _saved_address(user, address_id)
     shipping_address = check_shipping_address(shipping_address)
+    method = _shipping_method(shipping_method)
     if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput(
             f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters.",
             field="idempotency_key",
         )
-    fingerprint = _fingerprint(shipping_address, items)
+    fingerprint = _fingerprint(shipping_address, items, shipping_method, guest_email)
     if idempotency_key:
         existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
         if existing is not None:
@@ -76,7 +111,14 @@ def order_place(
                 key_record = CheckoutKey.objects.create(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
-            order = _place(user=user, shipping_address=shipping_address, items=items)
+            order = _place(
+                user=user,
+                guest_email=guest_email,
+                cart_session_key=cart_session_key,
+                shipping_address=shipping_address,
+                shipping_method=method,
+                items=items,
+            )
             written = order.__dict__.pop("_written")
             if with_details:
                 _remember(order, **written)
@@ -100,12 +142,53 @@ def checkout_keys_cleanup(*, now=None) -> int:
     return deleted
 
 
-def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
+def _check_guest_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput("Enter a valid email address.", field="guest_email") from None
+    return email
+
+
+def _saved_address(user, address_id: int) -> str:
+    address = Address.objects.filter(user=user, pk=address_id).first() if user else None
+    if address is None:  # unknown, or another customer's: the same answer
+        raise NotFound("No such saved address.", field="address_id")
+    return address.as_text()
+
+
+def _shipping_method(method_id: int | None) -> ShippingMethod | None:
+    """The chosen active method; none may be chosen only when the shop has none."""
+    methods = ShippingMethod.objects.active()
+    if method_id is None:
+        if methods.exists():
+            raise InvalidInput("Choose a shipping method.", field="shipping_method")
+        return None
+    method = methods.filter(pk=method_id).first()
+    if method is None:
+        raise InvalidInput("Unknown or inactive shipping method.", field="shipping_method")
+    return method
+
+
+def _place(
+    *,
+    user,
+    guest_email: str,
+    cart_session_key: str | None,
+    shipping_address: str,
+    shipping_method: ShippingMethod | None,
+    items: list[dict] | None,
+) -> Order:
     cart = None
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
         # neither lost by the emptying below nor ordered half-way.
-        cart = Cart.objects.select_for_update().filter(user=user).first()
+        carts = Cart.objects.select_for_update()
+        if user is not None:
+            cart = carts.filter(user=user).first()
+        elif cart_session_key:
+            cart = carts.filter(session_key=cart_session_key).first()
         items = (
             [
                 {"product_id": line.product_id, "quantity": line.quantity}
@@ -120,23 +203,36 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
     quantities = {i["product_id"]: i["quantity"] for i in items}
     products = stock_reserve(quantities=quantities)  # locks, checks, decrements
 
+    ordered = sorted(quantities.items())
+    priced = quote(
+        lines=[(products[pid], quantity) for pid, quantity in ordered],
+        shipping_method=shipping_method,
+    )
     lines = [
         OrderLine(
             product=products[pid],
             name=products[pid].name,
             sku=products[pid].sku,
-            unit_price=products[pid].price,
+            unit_price=price.unit_price,
             quantity=quantity,
+            tax_rate=price.tax_rate,
+            tax=price.tax,
         )
-        for pid, quantity in sorted(quantities.items())
+        for (pid, quantity), price in zip(ordered, priced.lines, strict=True)
     ]
-    total = sum((line.line_total for line in lines), start=0)
+    access_token = secrets.token_urlsafe(32) if user is None else ""
     order = Order.objects.create(
         number=_order_number(),
         user=user,
+        guest_email=guest_email,
+        access_token_hash=access_token_hash(access_token) if access_token else "",
         status=OrderStatus.PENDING,
-        subtotal=total,
-        total=total,
+        subtotal=priced.subtotal,
+        shipping_method=shipping_method.name if shipping_method else "",
+        shipping_cost=priced.shipping_cost,
+        tax=priced.tax,
+        total=priced.total,
+        prices_include_tax=settings.PRICES_INCLUDE_TAX,
         shipping_address=shipping_address,
     )
     for line in lines:
@@ -150,6 +246,9 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
     invoice = invoice_create(order=order)
+    if access_token:
+        # The token exists only here and in the guest's email (the order keeps its hash).
+        transaction.on_commit(lambda: send_guest_order_link(order=order, access_token=access_token))
     order._written = {"lines": lines, "history": [change], "invoices": [invoice]}
     return order
 
@@ -166,6 +265,12 @@ def _remember(order: Order, **related) -> None:
         queryset._result_cache = list(objects)
         queryset._prefetch_done = True
         cache[name] = queryset
+
+
+def access_token_hash(token: str) -> str:
+    """What a guest order keeps of its private link's token (sales.selectors finds the
+    order by it)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _order_number() -> str:
