@@ -78,6 +78,14 @@ class CartLine(models.Model):
 
 # --- Shipping and tax -----------------------------------------------------------------
 
+# total = subtotal + shipping_cost + tax, for orders and invoices. Written as "within half
+# a cent": every amount has two decimals, so on PostgreSQL (exact numerics) this is
+# equality, and SQLite, which adds decimals as floats (0.05 + 0.01 ≠ 0.06 there), does
+# not refuse a correct order.
+_SUM = F("subtotal") + F("shipping_cost") + F("tax")
+HALF_CENT = Value(Decimal("0.005"))
+TOTAL_ADDS_UP = Q(total__gt=_SUM - HALF_CENT) & Q(total__lt=_SUM + HALF_CENT)
+
 
 class ShippingMethodQuerySet(models.QuerySet):
     def active(self):
@@ -249,10 +257,7 @@ class Order(models.Model):
                 condition=Q(subtotal__gte=0) & Q(shipping_cost__gte=0) & Q(tax__gte=0),
                 name="order_amounts_not_negative",
             ),
-            models.CheckConstraint(
-                condition=Q(total=F("subtotal") + F("shipping_cost") + F("tax")),
-                name="order_total_adds_up",
-            ),
+            models.CheckConstraint(condition=TOTAL_ADDS_UP, name="order_total_adds_up"),
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(guest_email=""),
                 name="order_has_a_customer",
@@ -490,10 +495,7 @@ class Invoice(models.Model):
                 condition=Q(amount_refunded__gte=0) & Q(amount_refunded__lte=models.F("total")),
                 name="invoice_refund_within_total",
             ),
-            models.CheckConstraint(
-                condition=Q(total=F("subtotal") + F("shipping_cost") + F("tax")),
-                name="invoice_total_adds_up",
-            ),
+            models.CheckConstraint(condition=TOTAL_ADDS_UP, name="invoice_total_adds_up"),
             models.CheckConstraint(
                 condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"
             ),
