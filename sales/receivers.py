@@ -35,4 +35,5 @@ def offer_guest_orders_at_login(sender, request, user, **kwargs):
             request,
             f"We found {count} order{'s' if count != 1 else ''} placed with {user.email} "
             "without an account: we emailed you a link to add them to your account.",
+            fail_silently=True,  # a login without the messages middleware (force_login)
         )
