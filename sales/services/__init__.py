@@ -14,7 +14,7 @@ from sales.services.cart import (  # noqa: F401
     cart_set_quantity,
     carts_cleanup,
 )
-from sales.services.checkout import checkout_keys_cleanup, order_place  # noqa: F401
+from sales.services.checkout import PlacedOrder, checkout_keys_cleanup, order_place  # noqa: F401
 from sales.services.guest_orders import (  # noqa: F401
     claimable_guest_orders,
     guest_order_by_token,

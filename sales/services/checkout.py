@@ -3,6 +3,7 @@
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from sales.guest_emails import send_guest_order_link
 from sales.models import (
     Cart,
     CheckoutKey,
+    Invoice,
     Order,
     OrderLine,
     OrderStatus,
@@ -30,6 +32,29 @@ from sales.services.invoices import invoice_create
 from sales.services.orders import check_shipping_address
 
 IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """What `order_place` did, as an explicit value (like Saleor's `OrderInfo`).
+
+    For a new order (`created`), `lines`, `history` and `invoices` are exactly the rows
+    this checkout wrote, so a caller that only renders the new order (the API) need not
+    read them back; for a replayed Idempotency-Key nothing was written and they are
+    empty: read the order's details from the database. Unpacks as `(order, created)`.
+    """
+
+    order: Order
+    created: bool
+    lines: tuple[OrderLine, ...] = ()
+    history: tuple[OrderStatusChange, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
+    # A new guest order's private-link token: it exists only here and in the guest's
+    # email (the order keeps its hash), for whoever sends that email.
+    access_token: str = ""
+
+    def __iter__(self):
+        return iter((self.order, self.created))
 
 
 def _fingerprint(
@@ -69,14 +94,14 @@ def order_place(
     shipping_method: int | None = None,
     items: list[dict] | None = None,
     idempotency_key: str | None = None,
-    with_details: bool = False,
-) -> tuple[Order, bool]:
+) -> PlacedOrder:
     """Place an order from the user's cart, or from `items` ("buy now", cart untouched).
 
     One transaction: stock taken for every line (or nothing, with every short line
     reported), prices frozen, subtotal, shipping, tax and total computed here
     (sales.pricing), invoice issued, cart emptied.
-    Returns (order, created); with a known `idempotency_key`, the first order and False.
+    Returns a PlacedOrder (unpacks as `(order, created)`); with a known
+    `idempotency_key`, the first order and created False.
 
     The address is `shipping_address` (text) or `address_id`, one of the user's saved
     addresses, copied into the order (another user's → NotFound). `shipping_method` is
@@ -101,7 +126,7 @@ def order_place(
     if idempotency_key:
         existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
         if existing is not None:
-            return existing, False
+            return PlacedOrder(order=existing, created=False)
     try:
         with transaction.atomic():
             key_record = None
@@ -111,7 +136,7 @@ def order_place(
                 key_record = CheckoutKey.objects.create(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
-            order = _place(
+            placed = _place(
                 user=user,
                 guest_email=guest_email,
                 cart_session_key=cart_session_key,
@@ -119,18 +144,15 @@ def order_place(
                 shipping_method=method,
                 items=items,
             )
-            written = order.__dict__.pop("_written")
-            if with_details:
-                _remember(order, **written)
             if key_record is not None:
-                key_record.order = order
+                key_record.order = placed.order
                 key_record.save(update_fields=["order"])
-            return order, True
+            return placed
     except IntegrityError:
         if idempotency_key:
             existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
             if existing is not None:
-                return existing, False
+                return PlacedOrder(order=existing, created=False)
         raise
 
 
@@ -179,7 +201,7 @@ def _place(
     shipping_address: str,
     shipping_method: ShippingMethod | None,
     items: list[dict] | None,
-) -> Order:
+) -> PlacedOrder:
     cart = None
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
@@ -249,22 +271,14 @@ def _place(
     if access_token:
         # The token exists only here and in the guest's email (the order keeps its hash).
         transaction.on_commit(lambda: send_guest_order_link(order=order, access_token=access_token))
-    order._written = {"lines": lines, "history": [change], "invoices": [invoice]}
-    return order
-
-
-def _remember(order: Order, **related) -> None:
-    """With `with_details=True` (a caller that only renders the new order, such as the
-    API): give it what Order.objects.with_details() would load. Its lines, history and
-    invoice are exactly the rows this transaction wrote, so they need not be read back
-    (five queries, about a third of a checkout's CPU). The same bookkeeping Django's
-    prefetch_related does; like any prefetch it does not see later writes, hence opt-in."""
-    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, objects in related.items():
-        queryset = getattr(order, name).get_queryset()
-        queryset._result_cache = list(objects)
-        queryset._prefetch_done = True
-        cache[name] = queryset
+    return PlacedOrder(
+        order=order,
+        created=True,
+        lines=tuple(lines),
+        history=(change,),
+        invoices=(invoice,),
+        access_token=access_token,
+    )
 
 
 def access_token_hash(token: str) -> str:
