@@ -1,48 +1,44 @@
-"""The two emails of guest checkout, one small function each, so that wiring them to
-the shop's email outbox (the notifications app) is a change here only.
+"""The two emails of guest checkout, one small function each, queued in the shop's email
+outbox (notifications.email_queue) in the same transaction as the change they tell of.
 
 - send_guest_order_link: the confirmation to a guest, with the private link to follow
-  the order and print its invoice (the token is never stored in clear, so this is the
-  only time it can be sent).
+  the order and print its invoice (the token is never stored in clear, so this, at
+  checkout, is the only time it can be sent).
 - send_claim_link: to a customer whose email has guest orders, the link that proves the
   address and adds those orders to the account.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-
-def _absolute(path: str) -> str:
-    base = getattr(settings, "SHOP_BASE_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + path
+from notifications.rendering import absolute_url
+from notifications.services import email_queue
 
 
-def guest_order_url(access_token: str) -> str:
-    return _absolute(reverse("sales:guest_order", args=[access_token]))
-
-
-def send_guest_order_link(*, order, access_token: str) -> None:
-    context = {
-        "order": order,
-        "order_url": guest_order_url(access_token),
-        "invoice_url": _absolute(reverse("sales:guest_invoice", args=[access_token])),
-        "prices_include_tax": order.prices_include_tax,
+def guest_order_links(access_token: str) -> dict:
+    """{order_url, invoice_url}: a guest order's private links (absolute)."""
+    return {
+        "order_url": absolute_url(reverse("sales:guest_order", args=[access_token])),
+        "invoice_url": absolute_url(reverse("sales:guest_invoice", args=[access_token])),
     }
-    send_mail(
+
+
+def send_guest_order_link(*, order, lines, access_token: str) -> None:
+    email_queue(
+        to=order.guest_email,
         subject=f"Your order {order.number} at Pawfect Pet Shop",
-        message=render_to_string("sales/email/guest_order.txt", context),
-        from_email=None,
-        recipient_list=[order.guest_email],
+        template="guest_order",
+        context={"order": order, "lines": lines, **guest_order_links(access_token)},
+        event="order.guest_placed",
+        related=order,
     )
 
 
-def send_claim_link(*, user, claim_url: str, count: int) -> None:
-    context = {"user": user, "claim_url": _absolute(claim_url), "count": count}
-    send_mail(
+def send_claim_link(*, user, claim_path: str, count: int) -> None:
+    email_queue(
+        to=user.email,
         subject="Add your earlier orders to your Pawfect account",
-        message=render_to_string("sales/email/claim_orders.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        template="claim_orders",
+        context={"user": user, "claim_url": absolute_url(claim_path), "count": count},
+        event="orders.guest_claim",
+        related=user,
     )

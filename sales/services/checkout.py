@@ -265,12 +265,12 @@ def _place(
     )
     if cart is not None:
         cart.lines.all().delete()
+    if access_token:
+        # The token exists only here and in the guest's email (the order keeps its hash).
+        send_guest_order_link(order=order, lines=lines, access_token=access_token)
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
     invoice = invoice_create(order=order)
-    if access_token:
-        # The token exists only here and in the guest's email (the order keeps its hash).
-        transaction.on_commit(lambda: send_guest_order_link(order=order, access_token=access_token))
     return PlacedOrder(
         order=order,
         created=True,

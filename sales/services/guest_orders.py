@@ -39,6 +39,7 @@ def claim_token(user) -> str:
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=CLAIM_SALT)
 
 
+@transaction.atomic
 def guest_orders_send_claim_link(*, user) -> int:
     """Email `user` the link that proves their address and claims its guest orders.
     Throttled per account (THROTTLE_GUEST_CLAIM). Returns how many orders wait (0: no
@@ -48,8 +49,8 @@ def guest_orders_send_claim_link(*, user) -> int:
         return 0
     if throttle_hit(scope="guest_claim", ident=str(user.pk), rate=settings.THROTTLE_GUEST_CLAIM):
         return -1
-    url = reverse("sales:guest_orders_claim", args=[claim_token(user)])
-    transaction.on_commit(lambda: send_claim_link(user=user, claim_url=url, count=count))
+    path = reverse("sales:guest_orders_claim", args=[claim_token(user)])
+    send_claim_link(user=user, claim_path=path, count=count)
     return count
 
 
