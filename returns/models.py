@@ -106,6 +106,11 @@ class ReturnLine(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="return_lines")
     quantity = models.PositiveIntegerField()
     reason = models.CharField(max_length=500)
+    # The tax given back for these units, fixed when the return is processed (see
+    # returns.services.return_set_status); empty before.
+    tax_refunded = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["id"]
@@ -135,10 +140,17 @@ class ReturnLine(models.Model):
         return self.order_line.unit_price
 
     @property
-    def refund_amount(self) -> Decimal:
-        """The price paid for these units, with the tax paid on them."""
-        return self.order_line.refund_for(self.quantity)[0]
+    def refund_tax(self) -> Decimal:
+        """The tax paid on these units: as fixed at processing, or before that the
+        line's share for this quantity (rounded down; processing may add the last cent
+        once the whole line is back). Needs `order_line` loaded."""
+        if self.tax_refunded is not None:
+            return self.tax_refunded
+        return self.order_line.tax_share(self.quantity)
 
     @property
-    def refund_tax(self) -> Decimal:
-        return self.order_line.refund_for(self.quantity)[1]
+    def refund_amount(self) -> Decimal:
+        """The price paid for these units, with the tax paid on them (already inside the
+        price when the order's prices included tax). Needs `order_line__order` loaded."""
+        goods = self.unit_price * self.quantity
+        return goods if self.order_line.order.prices_include_tax else goods + self.refund_tax

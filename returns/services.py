@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from catalog.services import stock_release
@@ -160,12 +161,33 @@ def return_set_status(
     ret.transition_to(status)
     if status == ReturnStatus.PROCESSED:
         lines = list(ret.lines.select_related("order_line__order"))
+        _fix_tax_refunded(ret, lines)
         stock_release(quantities={line.product_id: line.quantity for line in lines})
         refund = sum((line.refund_amount for line in lines), start=ret.shipping_refund)
         invoice_credit(order=ret.order, amount=refund)
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
     return ret
+
+
+def _fix_tax_refunded(ret: Return, lines: list[ReturnLine]) -> None:
+    """The tax each line gives back: the difference of the order line's tax share
+    before and after these units, counting the units earlier processed returns gave
+    back. Differences add up, so a line returned in parts gives back exactly its tax."""
+    before = dict(
+        ReturnLine.objects.filter(
+            return_request__order_id=ret.order_id, return_request__status=ReturnStatus.PROCESSED
+        )
+        .exclude(return_request=ret)
+        .values("order_line")
+        .annotate(units=Sum("quantity"))
+        .values_list("order_line", "units")
+    )
+    for line in lines:
+        done = before.get(line.order_line_id, 0)
+        order_line = line.order_line
+        line.tax_refunded = order_line.tax_share(done + line.quantity) - order_line.tax_share(done)
+    ReturnLine.objects.bulk_update(lines, ["tax_refunded"])
 
 
 @transaction.atomic

@@ -359,19 +359,14 @@ class OrderLine(models.Model):
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
 
-    def refund_for(self, quantity: int) -> tuple[Decimal, Decimal]:
-        """(amount, of which tax) given back for `quantity` of this line: the price paid
-        and the tax paid on those units. Tax of part of a line is its share rounded down,
-        so partial returns together never give back more than the line paid. Needs
-        `order` loaded (select_related) for whether its prices held the tax."""
-        if quantity >= self.quantity:
-            tax = self.tax
-        else:
-            tax = (self.tax * quantity / self.quantity).quantize(
-                Decimal("0.01"), rounding=ROUND_DOWN
-            )
-        goods = self.unit_price * quantity
-        return (goods if self.order.prices_include_tax else goods + tax), tax
+    def tax_share(self, units: int) -> Decimal:
+        """The tax paid on the first `units` of this line: all of it for the whole line,
+        else the proportional share rounded down. Refunds take differences of it
+        (returns.services), so however a line comes back in parts, the tax given back
+        adds up to exactly what the line paid once all of it is back, never more."""
+        if units >= self.quantity:
+            return self.tax
+        return (self.tax * units / self.quantity).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 class OrderStatusChange(models.Model):
