@@ -281,6 +281,11 @@ class Order(models.Model):
         return self.user_id is None
 
     @property
+    def recipient_name(self) -> str:
+        """The first line of the shipping address: who the parcel (and a guest's bill) is for."""
+        return self.shipping_address.strip().splitlines()[0] if self.shipping_address else ""
+
+    @property
     def customer_email(self) -> str:
         return self.user.email if self.user_id else self.guest_email
 
