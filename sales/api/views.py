@@ -192,11 +192,15 @@ class OrderViewSet(
             200: OpenApiResponse(
                 OrderSerializer, description="A replay of a known Idempotency-Key."
             ),
-            **error_responses(400, 401, 409),
+            **error_responses(400, 401, 404, 409),
         },
         description=(
             "Checkout. Without `items` the cart becomes the order (and is emptied); with "
-            '`items` it is a "buy now" order. 400 `cart_empty`; 409 `insufficient_stock` '
+            '`items` it is a "buy now" order. The address is `shipping_address` or '
+            "`address_id` (a saved address of the caller, copied; another user's → 404). "
+            "`shipping_method` (an active method's id) is required when the shop has any "
+            "(400 on `shipping_method`). Subtotal, shipping, tax (per line, half up) and "
+            "total are computed here. 400 `cart_empty`; 409 `insufficient_stock` "
             "(with `items`), `product_unavailable`, `idempotency_key_reused`."
         ),
     )
