@@ -253,3 +253,22 @@ def test_asking_for_a_claim_link_without_guest_orders_sends_nothing(customer):
     response = browser.post(reverse("sales:guest_orders_claim_request"), follow=True)
     assert "No order placed without an account" in response.content.decode()
     assert not Email.objects.exists()
+
+
+def test_admin_invoice_pages_show_a_guest_and_the_tax_breakdown():
+    from decimal import Decimal
+
+    from accounts.tests.factories import AdminFactory
+    from sales.models import TaxRate
+
+    TaxRate.objects.create(rate=Decimal("20"))
+    order = place_guest_order("guest@example.com")
+    invoice = order.invoices.get()
+    staff = Client()
+    staff.force_login(AdminFactory())
+    listing = staff.get(reverse("admin:sales_invoice_changelist")).content.decode()
+    assert "Guest: guest@example.com" in listing
+    printed = staff.get(reverse("admin:sales_invoice_print", args=[invoice.pk])).content.decode()
+    assert "guest@example.com" in printed and "Tax rate" in printed and str(invoice.tax) in printed
+    overview = staff.get(reverse("admin:sales_overview"))
+    assert overview.status_code == 200
