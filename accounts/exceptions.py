@@ -1,4 +1,4 @@
-from petshop.core.exceptions import DomainError, NotFound
+from petshop.core.exceptions import DomainError, InvalidInput, NotFound
 
 
 class RoleAlreadyAssigned(DomainError):
@@ -24,3 +24,8 @@ class LastAdmin(DomainError):
 class AddressBookFull(DomainError):
     code = "address_book_full"
     default_detail = "An address book holds at most 20 addresses: delete one first."
+
+
+class InvalidResetToken(InvalidInput):
+    code = "invalid_token"
+    default_detail = "This password reset link is invalid, used or expired. Ask for a new one."

@@ -178,7 +178,10 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SHOP_NAME = "Pawfect Pet Shop"
 # Where links in emails point (the storefront as customers reach it).
-SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+# Default: the development server of `make run` (its PORT, default 8000).
+SHOP_BASE_URL = env.str(
+    "SHOP_BASE_URL", default="http://127.0.0.1:" + env.str("PORT", default="8000")
+)
 # Who gets staff emails (new returns to review, the low stock digest); comma-separated.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 # A failed send is retried after EMAIL_RETRY_SECONDS, then twice that... (at most an hour
@@ -232,11 +235,6 @@ IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 # Whether catalog prices include tax (tax is then the part of the price that is tax) or
 # exclude it (tax is added on top at checkout). Said on every page and invoice.
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
-# Guest checkout (storefront): orders per client address, order-link lookups per client
-# address, and "claim your guest orders" emails per account (DRF rate syntax).
-THROTTLE_GUEST_CHECKOUT = env.str("THROTTLE_GUEST_CHECKOUT", default="10/hour")
-THROTTLE_ORDER_LINK = env.str("THROTTLE_ORDER_LINK", default="60/hour")
-THROTTLE_GUEST_CLAIM = env.str("THROTTLE_GUEST_CLAIM", default="5/hour")
 # How long the "prove your email to claim your orders" link stays valid, in hours.
 GUEST_CLAIM_LINK_HOURS = env.int("GUEST_CLAIM_LINK_HOURS", default=72)
 
@@ -259,6 +257,11 @@ REST_FRAMEWORK = {
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
         "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        # Guest checkout (storefront): orders and private order-link lookups per client
+        # address, "claim your guest orders" emails per account.
+        "guest_checkout": env.str("THROTTLE_GUEST_CHECKOUT", default="10/hour"),
+        "order_link": env.str("THROTTLE_ORDER_LINK", default="60/hour"),
+        "guest_claim": env.str("THROTTLE_GUEST_CLAIM", default="5/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # How many proxies (load balancers) in front append to X-Forwarded-For. 0: the

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from catalog.services import stock_release
-from petshop.core.exceptions import NotFound
+from returns import emails
 from returns.exceptions import (
     InvalidInput,
     InvalidTransition,
@@ -15,8 +15,10 @@ from returns.exceptions import (
     ReturnWindowClosed,
     ShippingAlreadyRefunded,
 )
+from returns.lock_objects import return_lock
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
 from returns.selectors import claimed_quantities
+from sales.lock_objects import order_lock
 from sales.models import Order, OrderStatus
 from sales.services import invoice_credit
 
@@ -73,29 +75,20 @@ def _build_lines(
 @transaction.atomic
 def return_request(*, order: Order, items: list[dict]) -> Return:
     # Lock the order: two requests at once cannot both claim the same quantities.
-    try:
-        order = Order.objects.select_for_update().get(pk=order.pk)
-    except Order.DoesNotExist:  # deleted by a concurrent request since it was read
-        raise NotFound("That order no longer exists.") from None
+    order = order_lock(pk=order.pk)
     _check_returnable(order)
     lines = _build_lines(order, items)
     ret = Return.objects.create(order=order)
     for line in lines:
         line.return_request = ret
     ReturnLine.objects.bulk_create(lines)
+    emails.send_return_received(ret, lines=lines)
     return ret
-
-
-def _lock(ret: Return) -> Return:
-    try:
-        return Return.objects.select_for_update().select_related("order").get(pk=ret.pk)
-    except Return.DoesNotExist:  # withdrawn or deleted by a concurrent request
-        raise NotFound("That return no longer exists.") from None
 
 
 def _set_refund_shipping(ret: Return, refund_shipping: bool | None) -> None:
     """Staff decide whether this return also refunds the shipping: at most one return
-    of an order does (the order row is locked by the caller)."""
+    of an order does (the order row is locked by the caller: return_lock)."""
     if refund_shipping is None or refund_shipping == ret.refund_shipping:
         return
     if refund_shipping and (
@@ -117,8 +110,7 @@ def return_update(
     admin_notes: str | None = None,
     refund_shipping: bool | None = None,
 ) -> Return:
-    Order.objects.select_for_update().get(pk=return_request.order_id)
-    ret = _lock(return_request)
+    ret = return_lock(ret=return_request)
     if ret.status != ReturnStatus.REQUESTED:
         raise InvalidTransition("Only a requested return can be edited.", from_status=ret.status)
     _set_refund_shipping(ret, refund_shipping)
@@ -146,11 +138,9 @@ def return_set_status(
     """Approve, reject or process. Processing puts the quantities back into stock and
     credits the refund (price and tax paid on the units, plus shipping if staff said
     so) against the order's invoice, never more than it billed."""
+    ret = return_lock(ret=return_request)
     if status not in ReturnStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
-    if refund_shipping is not None:
-        Order.objects.select_for_update().get(pk=return_request.order_id)
-    ret = _lock(return_request)
     if refund_shipping is not None:
         if not ret.can_transition_to(status):
             ret.transition_to(status)  # raises: the move is refused, nothing changes
@@ -167,6 +157,7 @@ def return_set_status(
         invoice_credit(order=ret.order, amount=refund)
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
+    emails.send_return_status(ret)
     return ret
 
 
@@ -193,7 +184,7 @@ def _fix_tax_refunded(ret: Return, lines: list[ReturnLine]) -> None:
 @transaction.atomic
 def return_delete(*, return_request: Return, by) -> None:
     """The owner withdraws a requested return; staff may also delete a rejected one."""
-    ret = _lock(return_request)
+    ret = return_lock(ret=return_request)
     allowed = (
         {ReturnStatus.REQUESTED, ReturnStatus.REJECTED}
         if by.is_shop_admin

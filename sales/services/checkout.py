@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from accounts.models import Address
 from catalog.services import stock_reserve
+from sales import emails
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput, NotFound
-from sales.guest_emails import send_guest_order_link
+from sales.guest_links import access_token, access_token_hash
+from sales.lock_objects import cart_lock_for_session, cart_lock_for_user
 from sales.models import (
-    Cart,
     CheckoutKey,
     Invoice,
     Order,
@@ -49,9 +50,6 @@ class PlacedOrder:
     lines: tuple[OrderLine, ...] = ()
     history: tuple[OrderStatusChange, ...] = ()
     invoices: tuple[Invoice, ...] = ()
-    # A new guest order's private-link token: it exists only here and in the guest's
-    # email (the order keeps its hash), for whoever sends that email.
-    access_token: str = ""
 
     def __iter__(self):
         return iter((self.order, self.created))
@@ -107,7 +105,8 @@ def order_place(
     addresses, copied into the order (another user's → NotFound). `shipping_method` is
     an active method's id, required when the shop has any (with none, shipping is free).
     A guest (no `user`) gives `guest_email` and checks out the session cart
-    (`cart_session_key`) or `items`; the private link to the order is emailed to them.
+    (`cart_session_key`) or `items`; the confirmation email carries the order's private
+    link (sales.guest_links).
     """
     if user is None:
         guest_email = _check_guest_email(guest_email)
@@ -143,6 +142,9 @@ def order_place(
                 shipping_address=shipping_address,
                 shipping_method=method,
                 items=items,
+            )
+            emails.send_order_confirmation(
+                placed.order, invoice=placed.invoices[0], lines=placed.lines
             )
             if key_record is not None:
                 key_record.order = placed.order
@@ -206,11 +208,10 @@ def _place(
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
         # neither lost by the emptying below nor ordered half-way.
-        carts = Cart.objects.select_for_update()
         if user is not None:
-            cart = carts.filter(user=user).first()
+            cart = cart_lock_for_user(user=user)
         elif cart_session_key:
-            cart = carts.filter(session_key=cart_session_key).first()
+            cart = cart_lock_for_session(session_key=cart_session_key)
         items = (
             [
                 {"product_id": line.product_id, "quantity": line.quantity}
@@ -242,12 +243,13 @@ def _place(
         )
         for (pid, quantity), price in zip(ordered, priced.lines, strict=True)
     ]
-    access_token = secrets.token_urlsafe(32) if user is None else ""
+    number = _order_number()
     order = Order.objects.create(
-        number=_order_number(),
+        number=number,
         user=user,
         guest_email=guest_email,
-        access_token_hash=access_token_hash(access_token) if access_token else "",
+        # A guest's private link (sales.guest_links): only the token's hash is kept.
+        access_token_hash=access_token_hash(access_token(number)) if user is None else "",
         status=OrderStatus.PENDING,
         subtotal=priced.subtotal,
         shipping_method=shipping_method.name if shipping_method else "",
@@ -265,26 +267,12 @@ def _place(
     )
     if cart is not None:
         cart.lines.all().delete()
-    if access_token:
-        # The token exists only here and in the guest's email (the order keeps its hash).
-        send_guest_order_link(order=order, lines=lines, access_token=access_token)
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
     invoice = invoice_create(order=order)
     return PlacedOrder(
-        order=order,
-        created=True,
-        lines=tuple(lines),
-        history=(change,),
-        invoices=(invoice,),
-        access_token=access_token,
+        order=order, created=True, lines=tuple(lines), history=(change,), invoices=(invoice,)
     )
-
-
-def access_token_hash(token: str) -> str:
-    """What a guest order keeps of its private link's token (sales.selectors finds the
-    order by it)."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _order_number() -> str:

@@ -6,11 +6,11 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from petshop.core.throttling import rate_limit_hit
+from sales.emails import send_claim_link
 from sales.exceptions import InvalidInput
-from sales.guest_emails import send_claim_link
+from sales.guest_links import access_token_hash
 from sales.models import Order
-from sales.services.checkout import access_token_hash
-from sales.throttling import throttle_hit
 
 CLAIM_SALT = "sales.guest-orders.claim"
 
@@ -47,7 +47,7 @@ def guest_orders_send_claim_link(*, user) -> int:
     count = claimable_guest_orders(user).count()
     if not count:
         return 0
-    if throttle_hit(scope="guest_claim", ident=str(user.pk), rate=settings.THROTTLE_GUEST_CLAIM):
+    if rate_limit_hit(scope="guest_claim", bucket="user", ident=str(user.pk)):
         return -1
     path = reverse("sales:guest_orders_claim", args=[claim_token(user)])
     send_claim_link(user=user, claim_path=path, count=count)

@@ -29,6 +29,11 @@ ADDRESS = {
 LINK = re.compile(r"https?://[^\s]+/track/([\w-]+)/")
 
 
+def set_rate(settings, scope: str, rate: str) -> None:
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scope: rate}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 def visitor_with_cart(product=None, quantity=1) -> Client:
     client = Client()
     product = product or ProductFactory(stock=10, price="8.00")
@@ -125,7 +130,7 @@ def test_the_private_link_of_one_guest_order_opens_no_other(deliver_emails):
 
 
 def test_private_link_lookups_are_throttled(settings):
-    settings.THROTTLE_ORDER_LINK = "3/hour"
+    set_rate(settings, "order_link", "3/hour")
     visitor = Client()
     codes = [
         visitor.get(reverse("sales:guest_order", args=[f"guess{i}"])).status_code for i in range(4)
@@ -138,7 +143,7 @@ def test_private_link_lookups_are_throttled(settings):
 
 
 def test_guest_checkout_is_throttled_per_client_address(settings):
-    settings.THROTTLE_GUEST_CHECKOUT = "1/hour"
+    set_rate(settings, "guest_checkout", "1/hour")
     assert guest_checkout(visitor_with_cart()).status_code == 200
     client = visitor_with_cart()
     response = guest_checkout(client)
@@ -234,7 +239,7 @@ def test_an_expired_claim_link_is_refused(settings):
 
 
 def test_claim_emails_are_throttled_per_account(settings, deliver_emails):
-    settings.THROTTLE_GUEST_CLAIM = "2/hour"
+    set_rate(settings, "guest_claim", "2/hour")
     user = UserFactory(email="grace@example.com")
     place_guest_order("grace@example.com")
     browser = Client()
@@ -244,7 +249,7 @@ def test_claim_emails_are_throttled_per_account(settings, deliver_emails):
     deliver_emails()
     assert "We emailed" in again.content.decode()
     assert "already sent you a link" in refused.content.decode()
-    assert Email.objects.filter(event="orders.guest_claim").count() == 2
+    assert Email.objects.filter(event="orders_guest_claim").count() == 2
 
 
 def test_asking_for_a_claim_link_without_guest_orders_sends_nothing(customer):
@@ -272,3 +277,20 @@ def test_admin_invoice_pages_show_a_guest_and_the_tax_breakdown():
     assert "guest@example.com" in printed and "Tax rate" in printed and str(invoice.tax) in printed
     overview = staff.get(reverse("admin:sales_overview"))
     assert overview.status_code == 200
+
+
+def test_every_email_about_a_guest_order_goes_to_the_guest_with_the_private_link(
+    deliver_emails,
+):
+    from accounts.tests.factories import AdminFactory
+    from sales.services import order_set_status
+
+    order = place_guest_order("grace@example.com")
+    (confirmation,) = deliver_emails()
+    token = LINK.search(confirmation.body).group(1)
+    assert "Subtotal" in confirmation.body and "Tax" in confirmation.body
+    order_set_status(order=order, status="shipped", by=AdminFactory())
+    (shipped,) = deliver_emails()
+    assert shipped.to == ["grace@example.com"]
+    assert LINK.search(shipped.body).group(1) == token  # the same private link
+    assert Client().get(reverse("sales:guest_order", args=[token])).status_code == 200

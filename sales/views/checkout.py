@@ -3,7 +3,6 @@ with its subtotal, shipping, tax and total on one page, then the order is placed
 sales.services.order_place, and a confirmation page shows its number. A visitor checks
 out with an email address instead of an account (guest checkout, throttled)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -11,13 +10,13 @@ from accounts.addresses import address_create
 from accounts.models import Address
 from catalog.exceptions import InsufficientStock, ProductUnavailable
 from petshop.core.exceptions import DomainError
+from petshop.core.throttling import client_address, rate_limit_hit
 from sales.exceptions import CartEmpty, IdempotencyKeyReused
 from sales.forms import CheckoutForm
 from sales.models import Order, ShippingMethod
 from sales.pricing import cart_goods, quote
 from sales.services import order_place
 from sales.session_cart import current_cart
-from sales.throttling import client_ident, throttle_hit
 from sales.views.cart import cart_summary
 
 GUEST_ORDERS_SESSION_KEY = "guest_order_numbers"
@@ -39,10 +38,8 @@ def checkout(request):
     if not form.is_valid():
         return _render(request, form, summary, status=400)
     if user is None:
-        wait = throttle_hit(
-            scope="guest_checkout",
-            ident=client_ident(request),
-            rate=settings.THROTTLE_GUEST_CHECKOUT,
+        wait = rate_limit_hit(
+            scope="guest_checkout", bucket="address", ident=client_address(request)
         )
         if wait:
             messages.error(

@@ -5,7 +5,6 @@ A private link opens exactly the order whose token it carries (looked up by the 
 hash), nothing else: no other order, no account page. Lookups are throttled per client
 address, on top of the token being unguessable (256 random bits)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,15 +12,13 @@ from django.shortcuts import redirect, render
 
 from petshop.core.exceptions import DomainError
 from petshop.core.storefront import post_or_back_to
+from petshop.core.throttling import client_address, rate_limit_hit
 from sales.models import Order
 from sales.services import guest_order_by_token, guest_orders_claim, guest_orders_send_claim_link
-from sales.throttling import client_ident, throttle_hit
 
 
 def _order_or_404(request, token: str) -> Order:
-    wait = throttle_hit(
-        scope="order_link", ident=client_ident(request), rate=settings.THROTTLE_ORDER_LINK
-    )
+    wait = rate_limit_hit(scope="order_link", bucket="address", ident=client_address(request))
     if wait:
         raise Http404("Too many attempts: try again later.")
     order = guest_order_by_token(token)
