@@ -164,7 +164,9 @@ def test_a_guest_order_shows_for_no_other_customer_and_in_no_api_list(customer_c
 
 def test_the_confirmation_page_shows_only_orders_this_browser_placed():
     order = place_guest_order()
-    assert Client().get(reverse("sales:order_placed", args=[order.number])).status_code == 404
+    for number in (order.number, "PS-0000-NOSUCH"):
+        response = Client().get(reverse("sales:order_placed", args=[number]))
+        assert response.status_code == 302 and "/account/login/" in response["Location"]
 
 
 def test_admins_see_guest_orders_marked_as_guest():

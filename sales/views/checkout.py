@@ -4,6 +4,7 @@ sales.services.order_place, and a confirmation page shows its number. A visitor 
 out with an email address instead of an account (guest checkout, throttled)."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.addresses import address_create
@@ -131,10 +132,10 @@ def _address_initial(user) -> dict:
 def order_placed(request, number: str):
     if request.user.is_authenticated:
         orders = Order.objects.filter(user=request.user)
-    else:
+    elif number in request.session.get(GUEST_ORDERS_SESSION_KEY, []):
         # A visitor sees only the confirmation of an order this browser placed.
-        orders = Order.objects.filter(
-            user__isnull=True, number__in=request.session.get(GUEST_ORDERS_SESSION_KEY, [])
-        )
+        orders = Order.objects.filter(user__isnull=True)
+    else:  # any other number, real or not, gets the same answer: log in first
+        return redirect_to_login(request.get_full_path())
     order = get_object_or_404(orders, number=number)
     return render(request, "sales/order_placed.html", {"order": order})
