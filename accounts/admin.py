@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.models import Address, Role, User
 from accounts.services import (
     PROFILE_FIELDS,
     user_deactivate,
@@ -242,3 +242,14 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             noun=("user", "users"),
         )
         return None
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    """Customers' saved addresses. Orders keep their own copy, so edits here never change
+    a placed order."""
+
+    list_display = ("__str__", "user", "city", "country", "is_default")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "name", "city", "postal_code")
+    raw_id_fields = ("user",)

@@ -29,6 +29,11 @@ class AccountHasOpenOrders(DomainError):
     )
 
 
+class AddressBookFull(DomainError):
+    code = "address_book_full"
+    default_detail = "An address book holds at most 20 addresses: delete one first."
+
+
 class InvalidResetToken(InvalidInput):
     code = "invalid_token"
     default_detail = "This password reset link is invalid, used or expired. Ask for a new one."

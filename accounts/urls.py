@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import address_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,4 +19,11 @@ urlpatterns = [
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("data/", views.data_export, name="data_export"),
     path("erase/", views.erase, name="erase"),
+    path("addresses/", address_views.address_list, name="address_list"),
+    path("addresses/<int:address_id>/", address_views.address_edit, name="address_edit"),
+    path(
+        "addresses/<int:address_id>/delete/",
+        address_views.address_delete_view,
+        name="address_delete",
+    ),
 ]

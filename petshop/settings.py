@@ -240,6 +240,11 @@ LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+# Whether catalog prices include tax (tax is then the part of the price that is tax) or
+# exclude it (tax is added on top at checkout). Said on every page and invoice.
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
+# How long the "prove your email to claim your orders" link stays valid, in hours.
+GUEST_CLAIM_LINK_HOURS = env.int("GUEST_CLAIM_LINK_HOURS", default=72)
 
 # Staff two-factor sign-in for the Django admin (TOTP + backup codes, django-otp): on by
 # default in production, off in development so the demo stays one command.
@@ -276,6 +281,11 @@ REST_FRAMEWORK = {
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
         "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
         "otp": env.str("THROTTLE_OTP", default="5/min"),
+        # Guest checkout (storefront): orders and private order-link lookups per client
+        # address, "claim your guest orders" emails per account.
+        "guest_checkout": env.str("THROTTLE_GUEST_CHECKOUT", default="10/hour"),
+        "order_link": env.str("THROTTLE_ORDER_LINK", default="60/hour"),
+        "guest_claim": env.str("THROTTLE_GUEST_CLAIM", default="5/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # How many proxies (load balancers) in front append to X-Forwarded-For. 0: the

@@ -26,7 +26,7 @@ class ReturnLineInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("order_line")
+        return super().get_queryset(request).select_related("order_line__order")
 
     @admin.display(description="sku")
     def sku(self, obj):
@@ -73,12 +73,22 @@ class ReturnAdmin(ServiceModelAdmin):
         "order",
         "status",
         "refund",
+        "refund_shipping",
+        "refund_total",
         "admin_notes",
         "created_at",
         "updated_at",
         "processed_at",
     )
-    readonly_fields = ("order", "status", "refund", "created_at", "updated_at", "processed_at")
+    readonly_fields = (
+        "order",
+        "status",
+        "refund",
+        "refund_total",
+        "created_at",
+        "updated_at",
+        "processed_at",
+    )
     actions = ["approve", "reject", "process"]
     change_actions = (
         ("approve", "Approve"),
@@ -106,11 +116,16 @@ class ReturnAdmin(ServiceModelAdmin):
 
     @admin.display(description="customer", ordering="order__user__username")
     def customer(self, obj):
-        return obj.order.user.username
+        order = obj.order
+        return order.user.username if order.user_id else f"Guest: {order.guest_email}"
 
-    @admin.display(description="refund", ordering="_refund")
+    @admin.display(description="items at price paid", ordering="_refund")
     def refund(self, obj):
         return obj._refund
+
+    @admin.display(description="refund total (with tax, and shipping if refunded)")
+    def refund_total(self, obj):
+        return obj.refund_total
 
     def change_action_applies(self, name, obj):
         target = {
@@ -127,8 +142,13 @@ class ReturnAdmin(ServiceModelAdmin):
         return False  # the record of a return stays
 
     def save_with_services(self, request, obj, form, change):
-        if "admin_notes" in form.changed_data:
-            return_update(return_request=obj, admin_notes=form.cleaned_data["admin_notes"])
+        changed = {
+            name: form.cleaned_data[name]
+            for name in ("admin_notes", "refund_shipping")
+            if name in form.changed_data
+        }
+        if changed:
+            return_update(return_request=obj, **changed)
 
     def _move(self, request, queryset, status: str, done: str, admin_notes=None, describe=None):
         run_for_each(
@@ -149,9 +169,9 @@ class ReturnAdmin(ServiceModelAdmin):
     @admin.action(description="Process selected returns (restock and refund)")
     def process(self, request, queryset):
         def outcome(ret, processed):
-            lines = list(processed.lines.select_related("order_line"))
+            lines = list(processed.lines.select_related("order_line__order"))
             items = sum(line.quantity for line in lines)
-            refund = sum(line.refund_amount for line in lines)
+            refund = processed.refund_total
             return f"#{ret.pk} refunded {refund} on order {ret.order.number}, {items} item(s) restocked"
 
         self._move(request, queryset, ReturnStatus.PROCESSED, "processed", describe=outcome)

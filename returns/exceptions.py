@@ -14,3 +14,8 @@ class ReturnWindowClosed(DomainError):
 class ReturnQuantityExceeded(DomainError):
     code = "return_quantity_exceeded"
     default_detail = "More than what is still returnable was asked for."
+
+
+class ShippingAlreadyRefunded(DomainError):
+    code = "shipping_already_refunded"
+    default_detail = "Another return of this order already refunds its shipping."

@@ -31,7 +31,9 @@ class ReturnQuerySet(models.QuerySet):
 
     def with_details(self):
         return self.select_related("order").prefetch_related(
-            models.Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
+            models.Prefetch(
+                "lines", queryset=ReturnLine.objects.select_related("order_line__order")
+            )
         )
 
     def claiming(self):
@@ -45,6 +47,9 @@ class Return(models.Model):
         max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
     )
     admin_notes = models.TextField(blank=True)
+    # Staff's decision: this return also refunds the order's shipping (at most one
+    # return of an order does; returns.services checks it).
+    refund_shipping = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -68,8 +73,15 @@ class Return(models.Model):
         return self.order.user_id
 
     @property
+    def shipping_refund(self) -> Decimal:
+        return self.order.shipping_cost if self.refund_shipping else Decimal("0.00")
+
+    @property
     def refund_total(self) -> Decimal:
-        return sum((line.refund_amount for line in self.lines.all()), start=Decimal("0.00"))
+        """The returned units' price and tax paid, plus shipping when staff said so.
+        The invoice credit is capped at what the invoice billed (sales.invoice_credit)."""
+        lines = sum((line.refund_amount for line in self.lines.all()), start=Decimal("0.00"))
+        return lines + self.shipping_refund
 
     def can_transition_to(self, status: str) -> bool:
         return status in RETURN_TRANSITIONS.get(self.status, set())
@@ -94,6 +106,11 @@ class ReturnLine(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="return_lines")
     quantity = models.PositiveIntegerField()
     reason = models.CharField(max_length=500)
+    # The tax given back for these units, fixed when the return is processed (see
+    # returns.services.return_set_status); empty before.
+    tax_refunded = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["id"]
@@ -123,5 +140,17 @@ class ReturnLine(models.Model):
         return self.order_line.unit_price
 
     @property
+    def refund_tax(self) -> Decimal:
+        """The tax paid on these units: as fixed at processing, or before that the
+        line's share for this quantity (rounded down; processing may add the last cent
+        once the whole line is back). Needs `order_line` loaded."""
+        if self.tax_refunded is not None:
+            return self.tax_refunded
+        return self.order_line.tax_share(self.quantity)
+
+    @property
     def refund_amount(self) -> Decimal:
-        return self.unit_price * self.quantity
+        """The price paid for these units, with the tax paid on them (already inside the
+        price when the order's prices included tax). Needs `order_line__order` loaded."""
+        goods = self.unit_price * self.quantity
+        return goods if self.order_line.order.prices_include_tax else goods + self.refund_tax

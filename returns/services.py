@@ -1,9 +1,9 @@
 """Every write to returns: request, edit, approve / reject / process, withdraw."""
 
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -15,6 +15,7 @@ from returns.exceptions import (
     OrderNotDelivered,
     ReturnQuantityExceeded,
     ReturnWindowClosed,
+    ShippingAlreadyRefunded,
 )
 from returns.lock_objects import return_lock
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
@@ -87,13 +88,34 @@ def return_request(*, order: Order, items: list[dict]) -> Return:
     return ret
 
 
+def _set_refund_shipping(ret: Return, refund_shipping: bool | None) -> None:
+    """Staff decide whether this return also refunds the shipping: at most one return
+    of an order does (the order row is locked by the caller: return_lock)."""
+    if refund_shipping is None or refund_shipping == ret.refund_shipping:
+        return
+    if refund_shipping and (
+        Return.objects.claiming()
+        .filter(order_id=ret.order_id, refund_shipping=True)
+        .exclude(pk=ret.pk)
+        .exists()
+    ):
+        raise ShippingAlreadyRefunded()
+    ret.refund_shipping = refund_shipping
+    ret.save(update_fields=["refund_shipping", "updated_at"])
+
+
 @transaction.atomic
 def return_update(
-    *, return_request: Return, items: list[dict] | None = None, admin_notes: str | None = None
+    *,
+    return_request: Return,
+    items: list[dict] | None = None,
+    admin_notes: str | None = None,
+    refund_shipping: bool | None = None,
 ) -> Return:
     ret = return_lock(ret=return_request)
     if ret.status != ReturnStatus.REQUESTED:
         raise InvalidTransition("Only a requested return can be edited.", from_status=ret.status)
+    _set_refund_shipping(ret, refund_shipping)
     if items is not None:
         _check_returnable(ret.order)
         lines = _build_lines(ret.order, items, exclude=ret)
@@ -109,14 +131,24 @@ def return_update(
 
 @transaction.atomic
 def return_set_status(
-    *, return_request: Return, status: str, admin_notes: str | None = None, by=None
+    *,
+    return_request: Return,
+    status: str,
+    admin_notes: str | None = None,
+    refund_shipping: bool | None = None,
+    by=None,
 ) -> Return:
     """Approve, reject or process. Processing puts the quantities back into stock and
-    credits the refund against the order's invoice. Each move, the stock it puts back
-    and the credit are recorded in the audit trail with `by`."""
+    credits the refund (price and tax paid on the units, plus shipping if staff said
+    so) against the order's invoice, never more than it billed. Each move, the stock it
+    puts back and the credit are recorded in the audit trail with `by`."""
     ret = return_lock(ret=return_request)
     if status not in ReturnStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    if refund_shipping is not None:
+        if not ret.can_transition_to(status):
+            ret.transition_to(status)  # raises: the move is refused, nothing changes
+        _set_refund_shipping(ret, refund_shipping)
     if admin_notes is not None:
         ret.admin_notes = admin_notes
         ret.save(update_fields=["admin_notes", "updated_at"])
@@ -124,8 +156,9 @@ def return_set_status(
     ret.transition_to(status)
     after = {"status": status}
     if status == ReturnStatus.PROCESSED:
-        lines = list(ret.lines.select_related("order_line"))
-        refund = sum((line.refund_amount for line in lines), start=Decimal("0.00"))
+        lines = list(ret.lines.select_related("order_line__order"))
+        _fix_tax_refunded(ret, lines)
+        refund = sum((line.refund_amount for line in lines), start=ret.shipping_refund)
         note = f"return #{ret.pk} of order {ret.order.number}"
         stock_release(
             quantities={line.product_id: line.quantity for line in lines},
@@ -142,6 +175,26 @@ def return_set_status(
     )
     emails.send_return_status(ret)
     return ret
+
+
+def _fix_tax_refunded(ret: Return, lines: list[ReturnLine]) -> None:
+    """The tax each line gives back: the difference of the order line's tax share
+    before and after these units, counting the units earlier processed returns gave
+    back. Differences add up, so a line returned in parts gives back exactly its tax."""
+    before = dict(
+        ReturnLine.objects.filter(
+            return_request__order_id=ret.order_id, return_request__status=ReturnStatus.PROCESSED
+        )
+        .exclude(return_request=ret)
+        .values("order_line")
+        .annotate(units=Sum("quantity"))
+        .values_list("order_line", "units")
+    )
+    for line in lines:
+        done = before.get(line.order_line_id, 0)
+        order_line = line.order_line
+        line.tax_refunded = order_line.tax_share(done + line.quantity) - order_line.tax_share(done)
+    ReturnLine.objects.bulk_update(lines, ["tax_refunded"])
 
 
 @transaction.atomic

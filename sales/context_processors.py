@@ -21,4 +21,7 @@ def cart(request):
             return 0
         return lines.aggregate(n=Sum("quantity"))["n"] or 0
 
-    return {"cart_count": count}
+    from django.conf import settings
+
+    # Said on every page (the footer), the checkout and every invoice.
+    return {"cart_count": count, "prices_include_tax": settings.PRICES_INCLUDE_TAX}

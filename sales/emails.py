@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from notifications.rendering import RenderedEmail, absolute_url, render_email
 from notifications.services import email_queue, email_queue_rendered
+from sales.guest_links import guest_order_paths
 from sales.models import Invoice, InvoiceStatus, Order, OrderLine, OrderStatus
 
 
@@ -21,9 +22,15 @@ def order_links(order: Order, invoice=None) -> dict[str, str | None]:
     """Absolute links for the emails about `order`: {"order_url", "invoice_url"}
     (`invoice_url` is None without an invoice).
 
-    Today both are the customer's pages, behind their login. Guest checkout makes this
-    return a private tokenised link for an order without an account: every order email
-    takes its links from here."""
+    A customer's order: their pages, behind their login. A guest's order: its private
+    links (sales.guest_links), which open that order and its latest invoice without an
+    account. Every order email takes its links from here."""
+    if order.user_id is None and order.access_token_hash:
+        paths = guest_order_paths(order.number)
+        return {
+            "order_url": absolute_url(paths["order"]),
+            "invoice_url": absolute_url(paths["invoice"]) if invoice is not None else None,
+        }
     return {
         "order_url": absolute_url(reverse("sales:order", args=[order.number])),
         "invoice_url": (
@@ -35,8 +42,9 @@ def order_links(order: Order, invoice=None) -> dict[str, str | None]:
 
 
 def order_recipient(order: Order) -> str:
-    """Who receives the emails about `order`: its customer's address."""
-    return order.user.email if order.user_id else ""
+    """Who receives the emails about `order`: its customer's address, or the email a
+    guest checked out with."""
+    return order.user.email if order.user_id else order.guest_email
 
 
 def _customer_name(order: Order) -> str:
@@ -160,4 +168,17 @@ def send_invoice_overdue(invoice: Invoice) -> None:
         event="invoice_overdue",
         related=invoice,
         key=f"invoice_overdue:{invoice.pk}",
+    )
+
+
+def send_claim_link(*, user, claim_path: str, count: int) -> None:
+    """To a customer whose email has guest orders: the link that proves the address and
+    joins those orders to the account (sales.services.guest_orders)."""
+    email_queue(
+        to=user.email,
+        subject="Add your earlier orders to your Pawfect account",
+        template="claim_orders",
+        context={"user": user, "claim_url": absolute_url(claim_path), "count": count},
+        event="orders_guest_claim",
+        related=user,
     )

@@ -24,6 +24,11 @@ def cart_lock_for_user(*, user) -> Cart | None:
     return Cart.objects.select_for_update(of=("self",)).filter(user=user).first()
 
 
+def cart_lock_for_session(*, session_key: str) -> Cart | None:
+    """A visitor's session cart row under lock (guest checkout), or None."""
+    return Cart.objects.select_for_update(of=("self",)).filter(session_key=session_key).first()
+
+
 def cart_line_lock(*, cart: Cart, product_id: int) -> CartLine | None:
     """A cart's line for a product under lock (its product is read, not locked)."""
     return (

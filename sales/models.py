@@ -1,12 +1,13 @@
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import Category, Product
 from petshop.core.exceptions import InvalidTransition
 from sales.limits import MAX_CART_PRODUCTS, MAX_LINE_QUANTITY  # noqa: F401 (re-exported)
 
@@ -78,6 +79,99 @@ class CartLine(models.Model):
         return self.problem is None
 
 
+# --- Shipping and tax -----------------------------------------------------------------
+
+# total = subtotal + shipping_cost + tax, for orders and invoices. Written as "within half
+# a cent": every amount has two decimals, so on PostgreSQL (exact numerics) this is
+# equality, and SQLite, which adds decimals as floats (0.05 + 0.01 ≠ 0.06 there), does
+# not refuse a correct order.
+_SUM = F("subtotal") + F("shipping_cost") + F("tax")
+HALF_CENT = Value(Decimal("0.005"))
+TOTAL_ADDS_UP = Q(total__gt=_SUM - HALF_CENT) & Q(total__lt=_SUM + HALF_CENT)
+
+
+class ShippingMethodQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ShippingMethod(models.Model):
+    """How a parcel travels, and what it costs. Staff define them in the admin; with
+    none active, shipping is free and checkout asks for no choice."""
+
+    name = models.CharField(max_length=100, unique=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    free_above = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Free when the order's subtotal is at or above this amount; empty: never free.",
+    )
+    estimated_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Working days to deliver, as told to shoppers."
+    )
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    objects = ShippingMethodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "price", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="shipping_method_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(free_above__isnull=True) | Q(free_above__gte=0),
+                name="shipping_method_free_above_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def price_for(self, subtotal: Decimal) -> Decimal:
+        """The cost for an order of `subtotal`: free from `free_above` on (the boundary
+        itself is free), else the price."""
+        if self.free_above is not None and subtotal >= self.free_above:
+            return Decimal("0.00")
+        return self.price
+
+
+class TaxRate(models.Model):
+    """A tax rate in percent: one for a category, or (category left empty) the shop's
+    rate for every category without its own. No row at all: no tax."""
+
+    category = models.OneToOneField(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tax_rate",
+        help_text="Empty: the shop rate, for every category without a rate of its own.",
+    )
+    rate = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text="Percent, e.g. 20.00 for 20 %."
+    )
+
+    class Meta:
+        ordering = ["category__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100), name="tax_rate_percent_range"
+            ),
+            # One shop rate (the NULL category counts as one value here) and one rate per
+            # category: a functional index, as NULLs are distinct to a plain unique one.
+            models.UniqueConstraint(
+                Coalesce("category", Value(0)), name="tax_rate_one_per_category"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category or 'Shop rate'}: {self.rate} %"
+
+
 # --- Orders ---------------------------------------------------------------------------
 
 
@@ -119,13 +213,30 @@ class OrderQuerySet(models.QuerySet):
 
 class Order(models.Model):
     number = models.CharField(max_length=20, unique=True)
+    # Empty for a guest's order (placed with an email and no account) until that person
+    # proves the email from an account and claims it (sales.services.guest_orders).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
     )
+    guest_email = models.EmailField(blank=True)
+    # sha256 of the private link's token (the token itself is only ever in the guest's
+    # email): a leaked database does not open anyone's order page.
+    access_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING
     )
+    # Money, computed by checkout only (sales.pricing): total = subtotal + shipping + tax.
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_method = models.CharField(max_length=100, blank=True, help_text="Name, frozen.")
+    shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # PRICES_INCLUDE_TAX when the order was placed: whether its unit prices hold the tax.
+    prices_include_tax = models.BooleanField(default=False)
     shipping_address = models.TextField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,10 +256,41 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=OrderStatus.values), name="order_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0) & Q(shipping_cost__gte=0) & Q(tax__gte=0),
+                name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(condition=TOTAL_ADDS_UP, name="order_total_adds_up"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest_email=""),
+                name="order_has_a_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["access_token_hash"],
+                condition=~Q(access_token_hash=""),
+                name="order_access_token_unique",
+            ),
         ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def shipping_method_or_none(self) -> str | None:
+        return self.shipping_method or None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def recipient_name(self) -> str:
+        """The first line of the shipping address: who the parcel (and a guest's bill) is for."""
+        return self.shipping_address.strip().splitlines()[0] if self.shipping_address else ""
+
+    @property
+    def customer_email(self) -> str:
+        return self.user.email if self.user_id else self.guest_email
 
     def can_transition_to(self, status: str) -> bool:
         return status in ORDER_TRANSITIONS.get(self.status, set())
@@ -198,11 +340,17 @@ class OrderLine(models.Model):
     sku = models.CharField(max_length=64)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField()
+    # The tax rate (percent) that applied, and the line's tax, rounded per line (sales.pricing).
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    tax = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["order", "product"], name="order_line_one_per_product"),
+            models.CheckConstraint(
+                condition=Q(tax__gte=0) & Q(tax_rate__gte=0), name="order_line_tax_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=1) & Q(quantity__lte=MAX_LINE_QUANTITY),
                 name="order_line_quantity_range",
@@ -218,6 +366,15 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    def tax_share(self, units: int) -> Decimal:
+        """The tax paid on the first `units` of this line: all of it for the whole line,
+        else the proportional share rounded down. Refunds take differences of it
+        (returns.services), so however a line comes back in parts, the tax given back
+        adds up to exactly what the line paid once all of it is back, never more."""
+        if units >= self.quantity:
+            return self.tax
+        return (self.tax * units / self.quantity).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 class OrderStatusChange(models.Model):
@@ -240,7 +397,10 @@ class CheckoutKey(models.Model):
     """An `Idempotency-Key` a user sent with a checkout, kept for IDEMPOTENCY_KEY_HOURS.
     The unique constraint makes concurrent replays wait for the first and then find it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a guest checkout: then the key (random, from the form) is unique on its own.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
     # SET_NULL, not CASCADE: the key outlives its order, so a retry that arrives after
@@ -250,7 +410,10 @@ class CheckoutKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="checkout_key_unique_per_user")
+            models.UniqueConstraint(fields=["user", "key"], name="checkout_key_unique_per_user"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(user__isnull=True), name="checkout_key_unique_guest"
+            ),
         ]
 
     def __str__(self):
@@ -318,6 +481,10 @@ class Invoice(models.Model):
     status = models.CharField(
         max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.PENDING
     )
+    # Copied from the order when issued: the breakdown the customer is billed.
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=12, decimal_places=2)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     issued_at = models.DateTimeField(default=timezone.now)
@@ -344,6 +511,7 @@ class Invoice(models.Model):
                 condition=Q(amount_refunded__gte=0) & Q(amount_refunded__lte=models.F("total")),
                 name="invoice_refund_within_total",
             ),
+            models.CheckConstraint(condition=TOTAL_ADDS_UP, name="invoice_total_adds_up"),
             models.CheckConstraint(
                 condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"
             ),
@@ -353,7 +521,7 @@ class Invoice(models.Model):
         return self.number
 
     @property
-    def user_id(self) -> int:
+    def user_id(self) -> int | None:
         return self.order.user_id
 
     @property

@@ -49,6 +49,14 @@ def shop(db):
     from sales.models import CheckoutKey
 
     CheckoutKey.objects.create(user=customer, key="k-1", fingerprint="f", order=delivered)
+    from accounts.addresses import address_create
+    from sales.models import ShippingMethod, TaxRate
+
+    address_create(
+        user=customer, name="Ann", line1="1 Main St", city="X", postal_code="1", country="Y"
+    )
+    ShippingMethod.objects.create(name="Standard", price="4.90", free_above="50.00")
+    TaxRate.objects.create(rate="20.00")
     Group.objects.create(name="Packers")
     token = RefreshToken.for_user(customer)
     token.blacklist()

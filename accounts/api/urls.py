@@ -1,11 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import views
+from accounts.api import addresses, views
 
 # Converters, not regexes (as every API module): ids are integers in the schema.
 router = SimpleRouter(use_regex_path=False)
 router.register("users", views.UserViewSet, basename="user")
+router.register("users/<id:user_id>/addresses", addresses.AddressViewSet, basename="address")
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="auth-register"),

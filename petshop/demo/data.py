@@ -22,6 +22,32 @@ ADDRESSES = {
     "admin": "Ada Admin\n1 Main Street\nBoulder, CO 80302",
 }
 
+# Saved addresses of the demo customers' address books (label, name, line1, line2,
+# city, postal code, region, country): checkout offers them.
+SAVED_ADDRESSES = {
+    "alice": ("Home", "Alice Archer", "12 Willow Road", "", "Portland", "97201", "OR", "USA"),
+    "bob": ("Home", "Bob Barker", "3 Kennel Court", "", "Austin", "78701", "TX", "USA"),
+    "carol": (
+        "Home",
+        "Carol Catling",
+        "40 Whisker Street",
+        "Apt 5",
+        "Madison",
+        "53703",
+        "WI",
+        "USA",
+    ),
+}
+
+# Shipping methods (name, price, free from this subtotal or None, estimated days,
+# position) and the shop's tax rate in percent, with a lower rate for food.
+SHIPPING_METHODS = [
+    ("Standard", D("4.90"), D("50.00"), 4, 0),
+    ("Express", D("12.90"), None, 1, 1),
+]
+SHOP_TAX_RATE = D("8.00")
+CATEGORY_TAX_RATES = {"food": D("5.00")}
+
 # (sku, name, pet type slug, category slug, brand, price, stock, weight kg, description)
 PRODUCTS = [
     # Dogs

@@ -15,14 +15,23 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.addresses import address_create
+from accounts.models import Address, Role, User
 from accounts.services import user_register, user_role_add, user_set_password
 from catalog.models import Category, PetType, Product
 from catalog.services import product_create
 from petshop.demo import data
 from petshop.models import DemoUser
 from returns.services import return_request, return_set_status
-from sales.models import ORDER_CHAIN, Invoice, InvoiceStatus, Order, OrderStatus
+from sales.models import (
+    ORDER_CHAIN,
+    Invoice,
+    InvoiceStatus,
+    Order,
+    OrderStatus,
+    ShippingMethod,
+    TaxRate,
+)
 from sales.services import (
     invoice_set_status,
     order_cancel,
@@ -52,7 +61,8 @@ def demo_shop_build() -> SeedReport:
         # The demo orders belong to the demo users; with one of them taken by a real
         # user there is nobody to place them for, and nobody else's data is touched.
         return report
-    _orders_and_returns(report, users)
+    standard = _shipping_tax_and_addresses(users)
+    _orders_and_returns(report, users, shipping_method=standard)
     report.overdue_marked = _mark_demo_invoices_overdue()
     return report
 
@@ -114,7 +124,45 @@ def _products(report: SeedReport, *, created_by: User) -> None:
         report.products_created += 1
 
 
-def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
+def _shipping_tax_and_addresses(users: dict[str, User]) -> ShippingMethod:
+    """Two shipping methods, a shop tax rate (and food's own), one saved address per
+    demo customer; only what is missing, so staff's later changes are kept."""
+    for name, price, free_above, days, position in data.SHIPPING_METHODS:
+        ShippingMethod.objects.get_or_create(
+            name=name,
+            defaults={
+                "price": price,
+                "free_above": free_above,
+                "estimated_days": days,
+                "position": position,
+            },
+        )
+    TaxRate.objects.get_or_create(category=None, defaults={"rate": data.SHOP_TAX_RATE})
+    for slug, rate in data.CATEGORY_TAX_RATES.items():
+        category = Category.objects.filter(slug=slug).first()
+        if category is not None:
+            TaxRate.objects.get_or_create(category=category, defaults={"rate": rate})
+    for username, row in data.SAVED_ADDRESSES.items():
+        user = users[username]
+        if not Address.objects.filter(user=user).exists():
+            label, name, line1, line2, city, postal_code, region, country = row
+            address_create(
+                user=user,
+                label=label,
+                name=name,
+                line1=line1,
+                line2=line2,
+                city=city,
+                postal_code=postal_code,
+                region=region,
+                country=country,
+            )
+    return ShippingMethod.objects.active().order_by("position", "id").first()
+
+
+def _orders_and_returns(
+    report: SeedReport, users: dict[str, User], *, shipping_method: ShippingMethod | None
+) -> None:
     customers = [users[u] for u, *_rest, is_admin in data.USERS if not is_admin]
     if Order.objects.filter(user__in=customers).exists():
         return
@@ -126,6 +174,7 @@ def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
         order, _ = order_place(
             user=user,
             shipping_address=data.ADDRESSES[username],
+            shipping_method=shipping_method.pk if shipping_method else None,
             items=[{"product_id": products[sku].pk, "quantity": qty} for sku, qty in lines],
         )
         if invoice_status == "paid":

@@ -217,3 +217,33 @@ def test_seed_leaves_real_invoices_to_the_daily_job():
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PENDING
     assert "1 invoice marked overdue" in output  # the demo's own late invoice
+
+
+def test_the_demo_shop_shows_shipping_methods_and_tax_at_checkout_and_on_invoices(client):
+    from django.urls import reverse
+
+    from sales.models import ShippingMethod, TaxRate
+    from sales.services import cart_add, cart_for_user
+
+    seed()
+    assert list(ShippingMethod.objects.active().values_list("name", flat=True)) == [
+        "Standard",
+        "Express",
+    ]
+    assert TaxRate.objects.filter(category__isnull=True).exists()
+    order = Order.objects.filter(user__username="alice").first()
+    assert order.tax > 0 and order.shipping_method == "Standard"
+    assert order.total == order.subtotal + order.shipping_cost + order.tax
+    alice = User.objects.get(username="alice")
+    client.force_login(alice)
+    invoice = client.get(reverse("sales:invoice", args=[order.live_invoice.number]))
+    page = invoice.content.decode()
+    assert f"${order.tax}" in page and "Tax rate" in page and "Standard" in page
+    product = Product.objects.filter(is_active=True, stock__gt=0).first()
+    cart_add(cart=cart_for_user(user=alice), product_id=product.pk, quantity=1)
+    checkout = client.get(reverse("sales:checkout")).content.decode()
+    assert "Express" in checkout and "Standard" in checkout and 'data-testid="tax"' in checkout
+    assert "Alice Archer" in checkout  # her saved address is offered
+    # Seeding again changes none of it.
+    seed()
+    assert ShippingMethod.objects.count() == 2

@@ -13,11 +13,31 @@ class ReturnItemSerializer(serializers.ModelSerializer):
     unit_price = serializers.DecimalField(
         max_digits=10, decimal_places=2, read_only=True, help_text="The price paid for the product."
     )
-    refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    refund_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="The price paid for these units, with the tax paid on them.",
+    )
+    refund_tax = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="Of refund_amount, the tax (the line's tax share, rounded down for part "
+        "of a line).",
+    )
 
     class Meta:
         model = ReturnLine
-        fields = ["product_id", "name", "quantity", "reason", "unit_price", "refund_amount"]
+        fields = [
+            "product_id",
+            "name",
+            "quantity",
+            "reason",
+            "unit_price",
+            "refund_amount",
+            "refund_tax",
+        ]
         read_only_fields = fields
 
 
@@ -25,7 +45,18 @@ class ReturnSerializer(serializers.ModelSerializer):
     order_id = serializers.IntegerField(read_only=True)
     user_id = serializers.IntegerField(read_only=True)
     items = ReturnItemSerializer(source="lines", many=True, read_only=True)
-    refund_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    refund_total = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="The items' refund_amount, plus shipping_refund.",
+    )
+    shipping_refund = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="The order's shipping cost when staff refund it with this return, else 0.",
+    )
 
     class Meta:
         model = Return
@@ -35,6 +66,8 @@ class ReturnSerializer(serializers.ModelSerializer):
             "user_id",
             "status",
             "items",
+            "refund_shipping",
+            "shipping_refund",
             "refund_total",
             "admin_notes",
             "created_at",
@@ -67,11 +100,19 @@ class ReturnCreateSerializer(serializers.Serializer):
     items = _items()
 
 
+REFUND_SHIPPING_HELP = (
+    "Staff: also refund the order's shipping with this return (one return per order; "
+    "another already does → 409 shipping_already_refunded)."
+)
+
+
 class ReturnUpdateSerializer(serializers.Serializer):
     items = _items(required=False)
     admin_notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    refund_shipping = serializers.BooleanField(required=False, help_text=REFUND_SHIPPING_HELP)
 
 
 class ReturnStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReturnStatus.choices)
     admin_notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    refund_shipping = serializers.BooleanField(required=False, help_text=REFUND_SHIPPING_HELP)

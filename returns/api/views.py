@@ -67,7 +67,9 @@ class ReturnViewSet(
     @extend_schema(
         request=ReturnUpdateSerializer,
         responses={200: ReturnSerializer, **ADMIN_ONLY, **error_responses(400, 404, 409)},
-        description="Staff edit a return while it is requested (same rules as a request).",
+        description="Staff edit a return while it is requested (same rules as a request); "
+        "`refund_shipping` also refunds the order's shipping (409 `shipping_already_refunded` "
+        "when another return of the order does).",
     )
     def partial_update(self, request, pk=None):
         data = validated(ReturnUpdateSerializer, request.data)
@@ -76,8 +78,10 @@ class ReturnViewSet(
     @extend_schema(
         request=ReturnStatusSerializer,
         responses={200: ReturnSerializer, **ADMIN_ONLY, **error_responses(400, 404, 409)},
-        description="requested→approved|rejected, approved→processed (restock and refund); "
-        "others 409 `invalid_transition`.",
+        description="requested→approved|rejected, approved→processed (restock and refund: "
+        "the units' price and tax paid, plus shipping with `refund_shipping`); others 409 "
+        "`invalid_transition`; shipping already refunded by another return → 409 "
+        "`shipping_already_refunded`.",
     )
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):

@@ -56,6 +56,8 @@ def test_owner_requests_a_return_at_the_price_paid(customer, customer_client):
         "user_id",
         "status",
         "items",
+        "refund_shipping",
+        "shipping_refund",
         "refund_total",
         "admin_notes",
         "created_at",
@@ -71,6 +73,7 @@ def test_owner_requests_a_return_at_the_price_paid(customer, customer_client):
             "reason": "Too small",
             "unit_price": "8.00",
             "refund_amount": "16.00",
+            "refund_tax": "0.00",
         }
     ]
     assert body["refund_total"] == "16.00"

@@ -1,3 +1,4 @@
-"""The sales admin: orders, invoices, carts and the sales overview, a module each."""
+"""The sales admin: orders, invoices, carts, shipping and tax, and the sales overview,
+a module each."""
 
-from sales.admin import carts, invoices, orders, overview  # noqa: F401
+from sales.admin import carts, invoices, orders, overview, pricing  # noqa: F401

@@ -109,7 +109,8 @@ class InvoiceAdmin(ServiceModelAdmin):
 
     @admin.display(description="customer", ordering="order__user__username")
     def customer(self, obj):
-        return obj.order.user.username
+        order = obj.order
+        return order.user.username if order.user_id else f"Guest: {order.guest_email}"
 
     @admin.display(description="overdue", boolean=True)
     def overdue(self, obj):

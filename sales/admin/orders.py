@@ -12,7 +12,7 @@ from sales.services import order_cancel, order_set_status, order_update_address
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("sku", "name", "product", "unit_price", "quantity", "line_total")
+    fields = ("sku", "name", "product", "unit_price", "quantity", "line_total", "tax_rate", "tax")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -59,19 +59,37 @@ def _status_action(status: str, verb: str):
     return admin.action(description=f"{verb} selected orders (→ {status})")(action)
 
 
+class GuestFilter(admin.SimpleListFilter):
+    title = "customer"
+    parameter_name = "guest"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Guests (no account)"), ("no", "Registered customers"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(user__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(ServiceModelAdmin):
     list_display = ("number", "customer", "status", "total", "created_at", "delivered_at")
-    list_filter = ("status", "created_at")
+    list_filter = ("status", GuestFilter, "created_at")
     date_hierarchy = "created_at"
-    search_fields = ("number", "user__username", "user__email")
+    search_fields = ("number", "user__username", "user__email", "guest_email")
     list_select_related = ("user",)
     list_per_page = 50
     inlines = [OrderLineInline, OrderStatusChangeInline, InvoiceInline]
     fields = (
         "number",
         "user",
+        "guest_email",
         "status",
+        "subtotal",
+        "shipping_method",
+        "shipping_cost",
+        "tax",
         "total",
         "shipping_address",
         "created_at",
@@ -81,7 +99,12 @@ class OrderAdmin(ServiceModelAdmin):
     readonly_fields = (
         "number",
         "user",
+        "guest_email",
         "status",
+        "subtotal",
+        "shipping_method",
+        "shipping_cost",
+        "tax",
         "total",
         "created_at",
         "updated_at",
@@ -104,6 +127,8 @@ class OrderAdmin(ServiceModelAdmin):
 
     @admin.display(description="customer", ordering="user__username")
     def customer(self, obj):
+        if obj.is_guest:
+            return f"Guest: {obj.guest_email}"
         return obj.user.username
 
     def change_action_applies(self, name, obj):

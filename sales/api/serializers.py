@@ -19,6 +19,7 @@ from sales.models import (
     OrderLine,
     OrderStatus,
     OrderStatusChange,
+    ShippingMethod,
 )
 
 # Ids are 64-bit; anything larger is refused as input rather than sent to the database.
@@ -102,10 +103,28 @@ class OrderItemSerializer(serializers.ModelSerializer):
         help_text="The price paid, frozen at checkout.",
     )
     line_total = serializers.DecimalField(**MONEY)
+    tax_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, read_only=True, help_text="Percent, frozen at checkout."
+    )
+    tax = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="This line's tax, rounded half up to the cent.",
+    )
 
     class Meta:
         model = OrderLine
-        fields = ["product_id", "name", "sku", "unit_price", "quantity", "line_total"]
+        fields = [
+            "product_id",
+            "name",
+            "sku",
+            "unit_price",
+            "quantity",
+            "line_total",
+            "tax_rate",
+            "tax",
+        ]
 
 
 class OrderHistorySerializer(serializers.ModelSerializer):
@@ -132,7 +151,19 @@ class OrderHistorySerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    user_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="null for a guest's order (no account)."
+    )
+    subtotal = serializers.DecimalField(**MONEY)
+    shipping_method = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        source="shipping_method_or_none",
+        help_text="The shipping method's name, frozen at checkout; null when none.",
+    )
+    shipping_cost = serializers.DecimalField(**MONEY)
+    tax = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY, help_text="subtotal + shipping_cost + tax.")
     items = OrderItemSerializer(source="lines", many=True, read_only=True)
     invoice_id = serializers.SerializerMethodField(
         help_text="The order's live invoice; for a cancelled order, the invoice it voided "
@@ -148,6 +179,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "user_id",
             "status",
             "items",
+            "subtotal",
+            "shipping_method",
+            "shipping_cost",
+            "tax",
             "total",
             "shipping_address",
             "invoice_id",
@@ -187,12 +222,41 @@ class PlacedOrderSerializer(OrderSerializer):
 
 
 class CheckoutSerializer(serializers.Serializer):
-    shipping_address = serializers.CharField(min_length=5, max_length=500)
+    shipping_address = serializers.CharField(
+        min_length=5,
+        max_length=500,
+        required=False,
+        help_text="Required unless `address_id` is given.",
+    )
+    address_id = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="A saved address of the caller (U11), copied into the order; another "
+        "user's or unknown → 404.",
+    )
+    shipping_method = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="An active shipping method's id (S1); required when the shop has any.",
+    )
     items = LineInputSerializer(
         many=True,
         required=False,
         help_text='"Buy now" lines; leave out to check out the cart (which is then emptied).',
     )
+
+    def validate(self, attrs):
+        if "shipping_address" in attrs and "address_id" in attrs:
+            raise serializers.ValidationError(
+                {"address_id": ["Give either address_id or shipping_address, not both."]}
+            )
+        if "shipping_address" not in attrs and "address_id" not in attrs:
+            raise serializers.ValidationError(
+                {"shipping_address": ["A shipping address or an address_id is required."]}
+            )
+        return attrs
 
 
 class OrderAddressSerializer(serializers.Serializer):
@@ -203,13 +267,41 @@ class OrderStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
 
 
+class ShippingMethodSerializer(serializers.ModelSerializer):
+    price_for_cart = serializers.SerializerMethodField(
+        help_text="What it would cost for the caller's cart now; null when anonymous."
+    )
+
+    class Meta:
+        model = ShippingMethod
+        fields = ["id", "name", "price", "free_above", "estimated_days", "price_for_cart"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
+    def get_price_for_cart(self, method: ShippingMethod) -> str | None:
+        goods = self.context.get("cart_goods")
+        return None if goods is None else f"{method.price_for(goods):.2f}"
+
+
 # --- Invoices -------------------------------------------------------------------------
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
     order_id = serializers.IntegerField(read_only=True)
-    user_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="null for a guest's order (no account)."
+    )
     is_overdue = serializers.BooleanField(read_only=True)
+    subtotal = serializers.DecimalField(**MONEY)
+    shipping_method = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        source="order.shipping_method_or_none",
+        help_text="The order's shipping method's name; null when none.",
+    )
+    shipping_cost = serializers.DecimalField(**MONEY)
+    tax = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY, help_text="subtotal + shipping_cost + tax.")
 
     class Meta:
         model = Invoice
@@ -219,6 +311,10 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "order_id",
             "user_id",
             "status",
+            "subtotal",
+            "shipping_method",
+            "shipping_cost",
+            "tax",
             "total",
             "amount_refunded",
             "issued_at",

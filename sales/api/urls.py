@@ -9,6 +9,7 @@ router = SimpleRouter(use_regex_path=False)
 router.register("carts", views.AdminCartViewSet, basename="api-cart")
 router.register("orders", views.OrderViewSet, basename="api-order")
 router.register("invoices", views.InvoiceViewSet, basename="api-invoice")
+router.register("shipping-methods", views.ShippingMethodViewSet, basename="api-shipping-method")
 
 cart = views.CartViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"})
 cart_items = views.CartViewSet.as_view({"post": "add_item"})

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from petshop.core.api.converters import ID
@@ -32,8 +32,10 @@ from sales.api.serializers import (
     OrderSerializer,
     OrderStatusSerializer,
     PlacedOrderSerializer,
+    ShippingMethodSerializer,
 )
-from sales.models import Cart, CartLine, Invoice, Order
+from sales.models import Cart, CartLine, Invoice, Order, ShippingMethod
+from sales.pricing import cart_goods
 from sales.services import (
     cart_add,
     cart_clear,
@@ -190,11 +192,15 @@ class OrderViewSet(
             200: OpenApiResponse(
                 OrderSerializer, description="A replay of a known Idempotency-Key."
             ),
-            **error_responses(400, 401, 409),
+            **error_responses(400, 401, 404, 409),
         },
         description=(
             "Checkout. Without `items` the cart becomes the order (and is emptied); with "
-            '`items` it is a "buy now" order. 400 `cart_empty`; 409 `insufficient_stock` '
+            '`items` it is a "buy now" order. The address is `shipping_address` or '
+            "`address_id` (a saved address of the caller, copied; another user's → 404). "
+            "`shipping_method` (an active method's id) is required when the shop has any "
+            "(400 on `shipping_method`). Subtotal, shipping, tax (per line, half up) and "
+            "total are computed here. 400 `cart_empty`; 409 `insufficient_stock` "
             "(with `items`), `product_unavailable`, `idempotency_key_reused`, "
             "`idempotency_key_order_deleted` (the key's order was deleted since: nothing is "
             "ordered again)."
@@ -247,6 +253,32 @@ class OrderViewSet(
         data = validated(OrderStatusSerializer, request.data)
         order = order_set_status(order=self.get_object(), by=request.user, **data)
         return self._render(order)
+
+
+# --- Shipping methods -----------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: ShippingMethodSerializer(many=True), **error_responses(400)},
+        description="Active shipping methods, with what each would cost for the caller's "
+        "cart (`price_for_cart`, null when anonymous). Free from `free_above` on.",
+    )
+)
+class ShippingMethodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ShippingMethodSerializer
+    permission_classes = [AllowAny]
+    queryset = ShippingMethod.objects.active()
+    filter_backends = []
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated:
+            context["cart_goods"] = cart_goods(
+                CartLine.objects.filter(cart__user=user).select_related("product")
+            )
+        return context
 
 
 # --- Invoices -------------------------------------------------------------------------

@@ -15,6 +15,12 @@ from sales.services.cart import (  # noqa: F401
     carts_cleanup,
 )
 from sales.services.checkout import PlacedOrder, checkout_keys_cleanup, order_place  # noqa: F401
+from sales.services.guest_orders import (  # noqa: F401
+    claimable_guest_orders,
+    guest_order_by_token,
+    guest_orders_claim,
+    guest_orders_send_claim_link,
+)
 from sales.services.invoices import (  # noqa: F401
     invoice_credit,
     invoice_delete,

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import Address
 from catalog.services import stock_reserve
 from sales import emails
 from sales.exceptions import (
@@ -17,8 +20,10 @@ from sales.exceptions import (
     IdempotencyKeyOrderDeleted,
     IdempotencyKeyReused,
     InvalidInput,
+    NotFound,
 )
-from sales.lock_objects import cart_lock_for_user
+from sales.guest_links import access_token, access_token_hash
+from sales.lock_objects import cart_lock_for_session, cart_lock_for_user
 from sales.models import (
     CheckoutKey,
     Invoice,
@@ -26,7 +31,9 @@ from sales.models import (
     OrderLine,
     OrderStatus,
     OrderStatusChange,
+    ShippingMethod,
 )
+from sales.pricing import quote
 from sales.services.cart import check_line_shapes
 from sales.services.invoices import invoice_create
 from sales.services.orders import check_shipping_address
@@ -54,9 +61,13 @@ class PlacedOrder:
         return iter((self.order, self.created))
 
 
-def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
+def _fingerprint(
+    shipping_address: str, items: list[dict] | None, shipping_method: int | None, guest_email: str
+) -> str:
     body = {
         "shipping_address": shipping_address,
+        "shipping_method": shipping_method,
+        "guest_email": guest_email,
         "items": sorted((i["product_id"], i["quantity"]) for i in items)
         if items is not None
         else None,
@@ -67,7 +78,7 @@ def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
 def _replay(*, user, key: str, fingerprint: str) -> Order | None:
     """The order a live key already produced, or None if the key is new (or expired).
     A live key whose order was deleted since is refused: the retry must not order again."""
-    record = CheckoutKey.objects.filter(user=user, key=key).first()
+    record = CheckoutKey.objects.filter(user=user, key=key).first()  # user None: a guest's
     if record is None:
         return None
     if record.created_at < timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS):
@@ -82,25 +93,44 @@ def _replay(*, user, key: str, fingerprint: str) -> Order | None:
 
 def order_place(
     *,
-    user,
-    shipping_address: str,
+    user=None,
+    guest_email: str = "",
+    cart_session_key: str | None = None,
+    shipping_address: str | None = None,
+    address_id: int | None = None,
+    shipping_method: int | None = None,
     items: list[dict] | None = None,
     idempotency_key: str | None = None,
 ) -> PlacedOrder:
     """Place an order from the user's cart, or from `items` ("buy now", cart untouched).
 
     One transaction: stock taken for every line (or nothing, with every short line
-    reported), prices frozen, total computed here, invoice issued, cart emptied.
+    reported), prices frozen, subtotal, shipping, tax and total computed here
+    (sales.pricing), invoice issued, cart emptied.
     Returns a PlacedOrder (unpacks as `(order, created)`); with a known
     `idempotency_key`, the first order and created False.
+
+    The address is `shipping_address` (text) or `address_id`, one of the user's saved
+    addresses, copied into the order (another user's → NotFound). `shipping_method` is
+    an active method's id, required when the shop has any (with none, shipping is free).
+    A guest (no `user`) gives `guest_email` and checks out the session cart
+    (`cart_session_key`) or `items`; the confirmation email carries the order's private
+    link (sales.guest_links).
     """
+    if user is None:
+        guest_email = _check_guest_email(guest_email)
+    else:
+        guest_email = ""
+    if address_id is not None:
+        shipping_address = _saved_address(user, address_id)
     shipping_address = check_shipping_address(shipping_address)
+    method = _shipping_method(shipping_method)
     if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput(
             f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters.",
             field="idempotency_key",
         )
-    fingerprint = _fingerprint(shipping_address, items)
+    fingerprint = _fingerprint(shipping_address, items, shipping_method, guest_email)
     if idempotency_key:
         existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
         if existing is not None:
@@ -114,7 +144,14 @@ def order_place(
                 key_record = CheckoutKey.objects.create(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
-            placed = _place(user=user, shipping_address=shipping_address, items=items)
+            placed = _place(
+                user=user,
+                guest_email=guest_email,
+                cart_session_key=cart_session_key,
+                shipping_address=shipping_address,
+                shipping_method=method,
+                items=items,
+            )
             if key_record is not None:
                 key_record.order = placed.order
                 key_record.save(update_fields=["order"])
@@ -135,12 +172,52 @@ def checkout_keys_cleanup(*, now=None) -> int:
     return deleted
 
 
-def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOrder:
+def _check_guest_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput("Enter a valid email address.", field="guest_email") from None
+    return email
+
+
+def _saved_address(user, address_id: int) -> str:
+    address = Address.objects.filter(user=user, pk=address_id).first() if user else None
+    if address is None:  # unknown, or another customer's: the same answer
+        raise NotFound("No such saved address.", field="address_id")
+    return address.as_text()
+
+
+def _shipping_method(method_id: int | None) -> ShippingMethod | None:
+    """The chosen active method; none may be chosen only when the shop has none."""
+    methods = ShippingMethod.objects.active()
+    if method_id is None:
+        if methods.exists():
+            raise InvalidInput("Choose a shipping method.", field="shipping_method")
+        return None
+    method = methods.filter(pk=method_id).first()
+    if method is None:
+        raise InvalidInput("Unknown or inactive shipping method.", field="shipping_method")
+    return method
+
+
+def _place(
+    *,
+    user,
+    guest_email: str,
+    cart_session_key: str | None,
+    shipping_address: str,
+    shipping_method: ShippingMethod | None,
+    items: list[dict] | None,
+) -> PlacedOrder:
     cart = None
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
         # neither lost by the emptying below nor ordered half-way.
-        cart = cart_lock_for_user(user=user)
+        if user is not None:
+            cart = cart_lock_for_user(user=user)
+        elif cart_session_key:
+            cart = cart_lock_for_session(session_key=cart_session_key)
         items = (
             [
                 {"product_id": line.product_id, "quantity": line.quantity}
@@ -157,21 +234,36 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
     # Locks, checks, decrements; the audit trail names the order that took the stock.
     products = stock_reserve(quantities=quantities, by=user, note=f"order {number}")
 
+    ordered = sorted(quantities.items())
+    priced = quote(
+        lines=[(products[pid], quantity) for pid, quantity in ordered],
+        shipping_method=shipping_method,
+    )
     lines = [
         OrderLine(
             product=products[pid],
             name=products[pid].name,
             sku=products[pid].sku,
-            unit_price=products[pid].price,
+            unit_price=price.unit_price,
             quantity=quantity,
+            tax_rate=price.tax_rate,
+            tax=price.tax,
         )
-        for pid, quantity in sorted(quantities.items())
+        for (pid, quantity), price in zip(ordered, priced.lines, strict=True)
     ]
     order = Order.objects.create(
         number=number,
         user=user,
+        guest_email=guest_email,
+        # A guest's private link (sales.guest_links): only the token's hash is kept.
+        access_token_hash=access_token_hash(access_token(number)) if user is None else "",
         status=OrderStatus.PENDING,
-        total=sum((line.line_total for line in lines), start=0),
+        subtotal=priced.subtotal,
+        shipping_method=shipping_method.name if shipping_method else "",
+        shipping_cost=priced.shipping_cost,
+        tax=priced.tax,
+        total=priced.total,
+        prices_include_tax=settings.PRICES_INCLUDE_TAX,
         shipping_address=shipping_address,
     )
     for line in lines:

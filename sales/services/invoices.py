@@ -113,6 +113,9 @@ def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
     return Invoice.objects.create(
         number=_next_invoice_number(issued_on.year),
         order=order,
+        subtotal=order.subtotal,
+        shipping_cost=order.shipping_cost,
+        tax=order.tax,
         total=order.total,
         issued_at=issued_at,
         due_date=due_date,

@@ -43,6 +43,10 @@ def test_checkout_from_the_cart_makes_the_order_and_empties_the_cart(customer, c
         "user_id",
         "status",
         "items",
+        "subtotal",
+        "shipping_method",
+        "shipping_cost",
+        "tax",
         "total",
         "shipping_address",
         "invoice_id",
@@ -62,8 +66,17 @@ def test_checkout_from_the_cart_makes_the_order_and_empties_the_cart(customer, c
             "unit_price": "3.50",
             "quantity": 2,
             "line_total": "7.00",
+            "tax_rate": "0.00",
+            "tax": "0.00",
         }
     ]
+    # No tax rate and no shipping method in the shop: the total is the goods, as before.
+    assert (body["subtotal"], body["shipping_method"], body["shipping_cost"], body["tax"]) == (
+        "7.00",
+        None,
+        "0.00",
+        "0.00",
+    )
     assert body["invoice_id"] == Invoice.objects.get(order_id=body["id"]).pk
     assert (
         body["history"][0]["to_status"] == "pending"

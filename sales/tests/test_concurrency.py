@@ -93,6 +93,42 @@ def test_buyers_racing_for_stock_get_exactly_the_stock():
     assert Invoice.objects.count() == in_stock
 
 
+def test_buyers_and_guests_racing_with_shipping_and_tax_get_exactly_the_stock():
+    from decimal import Decimal
+
+    from sales.models import ShippingMethod, TaxRate
+
+    TaxRate.objects.create(rate=Decimal("20.00"))
+    method = ShippingMethod.objects.create(name="Standard", price=Decimal("4.90"))
+    buyers, in_stock = 12, 5
+    product = ProductFactory(stock=in_stock, price=Decimal("9.99"))
+    users = UserFactory.create_batch(buyers // 2)
+
+    def buy(i):
+        return order_place(
+            user=users[i // 2] if i % 2 else None,  # every other buyer a guest
+            guest_email="" if i % 2 else f"guest{i}@example.com",
+            shipping_address=ADDRESS,
+            shipping_method=method.pk,
+            items=[{"product_id": product.pk, "quantity": 1}],
+        )
+
+    results = race(buyers, buy)
+
+    assert len(oks(results)) == in_stock
+    assert all(isinstance(e, InsufficientStock) for e in errors(results)), errors(results)
+    assert stock(product) == 0
+    for order in Order.objects.all():
+        assert (order.subtotal, order.shipping_cost, order.tax, order.total) == (
+            Decimal("9.99"),
+            Decimal("4.90"),
+            Decimal("2.00"),
+            Decimal("16.89"),
+        )
+        assert order.invoices.get().total == order.total
+    assert Invoice.objects.count() == in_stock
+
+
 def test_buyers_of_several_products_in_opposite_orders_do_not_deadlock():
     a, b = ProductFactory(stock=6), ProductFactory(stock=6)
     users = UserFactory.create_batch(8)

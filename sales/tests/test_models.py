@@ -136,6 +136,7 @@ def _second_invoice(order, status="pending", number="INV-TEST-2"):
         number=number,
         order=order,
         status=status,
+        subtotal=order.subtotal,
         total=order.total,
         due_date=order.live_invoice.due_date,
     )
