@@ -1,11 +1,21 @@
 """Staff keep the catalog here. Every write goes through catalog.services, so the rules
 hold (stock ≥ 0, withdrawn products leave carts) and the catalog cache is invalidated."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.html import format_html
 
-from catalog.models import Category, PetType, Product
+from catalog import imaging
+from catalog.models import Category, PetType, Product, ProductImage
+from catalog.photos import (
+    photo_view,
+    product_image_add,
+    product_image_delete,
+    product_image_update,
+)
 from catalog.services import (
     category_create,
     category_delete,
@@ -48,8 +58,84 @@ class LowStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProductImageForm(forms.ModelForm):
+    """A photo row of the product page: a new row takes a file (checked here, by
+    decoding it, so a refusal is an error on the field and nothing is stored); an
+    existing one shows its preview and may be relabelled, moved or removed."""
+
+    file = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG or WebP.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = ("alt", "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.prepared = None
+        if self.instance.pk:
+            del self.fields["file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.prepared = imaging.image_prepare(upload)  # ValidationError: on the field
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and self.has_changed() and not self.prepared:
+            if "file" not in self.errors:
+                self.add_error("file", "Choose a photo to upload.")
+        return cleaned
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        self.wanted_position = position  # None: a new photo goes last, a kept one stays
+        return position if position is not None else (self.instance.position or 0)
+
+    def validate_unique(self):
+        # Positions are renumbered by catalog.photos (0, 1, 2...): two rows asking for the
+        # same place is an order to settle, not an error.
+        pass
+
+
+class ProductImageFormSet(forms.BaseInlineFormSet):
+    def validate_unique(self):
+        pass  # as ProductImageForm.validate_unique
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    formset = ProductImageFormSet
+    fields = ("preview", "file", "alt", "position")
+    readonly_fields = ("preview",)
+    extra = 1
+    ordering = ("position", "id")
+
+    @admin.display(description="photo")
+    def preview(self, obj):
+        if not obj or not obj.pk:
+            return "-"
+        small = photo_view(obj).thumbnails["small"]
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" width="{}" height="{}" style="{}"></a>',
+            photo_view(obj).url,
+            small["url"],
+            small["width"],
+            small["height"],
+            "max-height:80px;width:auto;object-fit:contain",
+        )
+
+
 @admin.register(Product)
 class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
+    inlines = (ProductImageInline,)
     list_display = (
         "name",
         "sku",
@@ -115,6 +201,45 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
             product_update(product=obj, **data)
         if stock is not None:
             stock_set(product=obj, stock=stock)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        product = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            self._save_photos(product, formset)
+        except ValidationError as exc:
+            self.refuse(request, exc)
+
+    @staticmethod
+    def _save_photos(product, formset) -> None:
+        """The photo rows through catalog.photos: removals first, then moves and
+        relabels (in the order of their new positions), then new photos."""
+        deleted = [f for f in formset.deleted_forms if f.instance.pk]
+        for f in deleted:
+            product_image_delete(image=f.instance)
+            formset.deleted_objects.append(f.instance)
+        moved = [
+            f
+            for f in formset.initial_forms
+            if f not in deleted and f.has_changed() and f.instance.pk
+        ]
+        moved.sort(key=lambda f: (f.wanted_position is None, f.wanted_position or 0))
+        for f in moved:
+            image = product_image_update(
+                image=f.instance, alt=f.cleaned_data.get("alt", ""), position=f.wanted_position
+            )
+            formset.changed_objects.append((image, f.changed_data))
+        for f in formset.extra_forms:
+            if f.prepared is not None and f not in formset.deleted_forms:
+                image = product_image_add(
+                    product=product,
+                    prepared=f.prepared,
+                    alt=f.cleaned_data.get("alt") or "",
+                    position=f.wanted_position,
+                )
+                formset.new_objects.append(image)
 
     def delete_with_services(self, request, obj):
         if not product_delete(product=obj):

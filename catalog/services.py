@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.models import Category, PetType, Product
+from catalog.photos import product_images_forget
 from catalog.signals import products_withdrawn
 from petshop.core.exceptions import InvalidInput
 
@@ -78,6 +79,7 @@ def product_delete(*, product: Product) -> bool:
     invalidate_catalog()
     try:
         with transaction.atomic():
+            product_images_forget(product=product)
             product.delete()
         return True
     except ProtectedError:

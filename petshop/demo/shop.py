@@ -5,6 +5,7 @@ Idempotent: users and products are found by username and sku; the demo orders an
 returns are made only when the demo customers have no orders yet.
 """
 
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,8 +15,10 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import user_register, user_role_add, user_set_password
 from catalog.models import Category, PetType, Product
+from catalog.photos import product_image_add
 from catalog.services import product_create
 from petshop.demo import data
+from petshop.demo.photos import packshot_jpeg
 from returns.services import return_request, return_set_status
 from sales.models import ORDER_CHAIN, Invoice, Order, OrderStatus
 from sales.services import (
@@ -31,6 +34,7 @@ from sales.services import (
 class SeedReport:
     users_created: int = 0
     products_created: int = 0
+    photos_created: int = 0
     orders_created: int = 0
     returns_created: int = 0
     overdue_marked: int = 0
@@ -42,6 +46,7 @@ def demo_shop_build() -> SeedReport:
     report = SeedReport()
     users = _users(report)
     _products(report, created_by=users["admin"])
+    _photos(report)
     _orders_and_returns(report, users)
     report.overdue_marked = invoices_mark_overdue()
     return report
@@ -95,6 +100,21 @@ def _products(report: SeedReport, *, created_by: User) -> None:
             supplier_info=f"{brand} Ltd, trade account",
         )
         report.products_created += 1
+
+
+def _photos(report: SeedReport) -> None:
+    """A drawn packshot for every demo product without a photo, added through the same
+    service as an upload (checked, re-encoded, renditions queued for the worker)."""
+    rows = {row[0]: row for row in data.PRODUCTS}
+    bare = Product.objects.filter(sku__in=rows, images__isnull=True).order_by("pk")
+    for product in bare:
+        sku, name, _pet, category, brand = rows[product.sku][:5]
+        product_image_add(
+            product=product,
+            file=io.BytesIO(packshot_jpeg(sku=sku, category=category, brand=brand)),
+            alt=name,
+        )
+        report.photos_created += 1
 
 
 def _orders_and_returns(report: SeedReport, users: dict[str, User]) -> None:
