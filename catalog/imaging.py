@@ -26,6 +26,8 @@ CONTENT_TYPES = {extension: content_type for extension, content_type in FORMATS.
 # page `medium`, the zoom link `large`.
 RENDITIONS = {"small": 400, "medium": 800, "large": 1600}
 RENDITION_QUALITY = 80
+# What survives of an upload's own information: how to show its pixels, nothing else.
+KEPT_INFO = {"transparency"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ def image_prepare(file) -> PreparedImage:
                 )
             image.load()  # a truncated or corrupt file fails here
             upright = ImageOps.exif_transpose(image)
+            # Pillow writes some of what it read back out by default (a JPEG's comment
+            # and XMP): the copy keeps only what the pixels need.
+            upright.info = {k: v for k, v in image.info.items() if k in KEPT_INFO}
             return _encode_original(upright, image.format, image.info.get("icc_profile"))
     except ValidationError:
         raise
