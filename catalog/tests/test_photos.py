@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django_tasks_db.models import DBTaskResult
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from catalog import imaging
 from catalog.models import ProductImage
@@ -122,6 +122,9 @@ def test_comments_and_xmp_are_gone_from_the_stored_file(product, fmt):
     extra = {"xmp": b"<x:xmpmeta>SECRET-XMP</x:xmpmeta>"}
     if fmt == "JPEG":
         extra["comment"] = b"SECRET-COMMENT"
+    if fmt == "PNG":
+        extra = {"pnginfo": PngImagePlugin.PngInfo()}
+        extra["pnginfo"].add_text("Comment", "SECRET-TEXT")
     Image.new("RGB", (60, 40), (10, 20, 30)).save(buffer, fmt, **extra)
     assert b"SECRET" in buffer.getvalue()  # the control
     image = add(product, buffer.getvalue())
