@@ -281,7 +281,8 @@ class ProductImageViewSet(GenericViewSet):
 
     def get_parsers(self):
         # Uploads are multipart (the file as sent); the rest of the API stays JSON.
-        if getattr(self, "action", None) == "create":
+        # (Parsers are chosen before DRF sets `self.action`: by the method, POST = create.)
+        if getattr(self.request, "method", "") == "POST":
             return [MultiPartParser()]
         return super().get_parsers()
 
