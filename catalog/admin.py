@@ -77,8 +77,9 @@ class ProductImageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
         self.prepared = None
-        if self.instance.pk:
-            del self.fields["file"]
+        if self.instance.pk:  # a stored photo is replaced by removing it and adding another
+            self.fields["file"].disabled = True
+            self.fields["file"].widget = forms.HiddenInput()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
