@@ -68,7 +68,11 @@ def test_staff_upload_a_photo_inline(staff, product, django_capture_on_commit_ca
 
 @pytest.mark.parametrize(
     "content,name",
-    [(SVG, "logo.svg"), (b"not an image" * 50, "photo.jpg"), (image_bytes("GIF", mode="P"), "a.gif")],
+    [
+        (SVG, "logo.svg"),
+        (b"not an image" * 50, "photo.jpg"),
+        (image_bytes("GIF", mode="P"), "a.gif"),
+    ],
     ids=["svg", "fake jpeg", "gif"],
 )
 def test_a_refused_upload_is_an_error_on_the_field_and_stores_nothing(
@@ -86,7 +90,9 @@ def test_a_refused_upload_is_an_error_on_the_field_and_stores_nothing(
     assert product.name != "Renamed"
 
 
-def test_staff_relabel_reorder_and_remove_photos(staff, product, django_capture_on_commit_callbacks):
+def test_staff_relabel_reorder_and_remove_photos(
+    staff, product, django_capture_on_commit_callbacks
+):
     a, b, c = (
         product_image_add(product=product, file=upload(image_bytes()), alt=alt)
         for alt in ("A", "B", "C")

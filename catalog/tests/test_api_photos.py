@@ -136,9 +136,7 @@ def test_products_carry_their_images_in_order_with_absolute_urls(api_client, pro
     assert [i["alt"] for i in listed[0]["images"]] == ["Main", "Back"]
 
 
-def test_the_product_list_loads_images_in_one_query(
-    api_client, django_assert_max_num_queries
-):
+def test_the_product_list_loads_images_in_one_query(api_client, django_assert_max_num_queries):
     for _ in range(3):
         product = ProductFactory()
         for _ in range(2):

@@ -38,9 +38,7 @@ pytestmark = pytest.mark.django_db
 
 
 def add(product, content=None, **kwargs):
-    return product_image_add(
-        product=product, file=upload(content or image_bytes()), **kwargs
-    )
+    return product_image_add(product=product, file=upload(content or image_bytes()), **kwargs)
 
 
 def truncated_jpeg() -> bytes:
