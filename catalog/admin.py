@@ -58,6 +58,14 @@ class LowStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _StoredFile(forms.Widget):
+    """The file cell of a stored photo: nothing to upload there (a table cell of its
+    own, so the row's columns stay under their headings)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="help">{}</span>', "stored")
+
+
 class ProductImageForm(forms.ModelForm):
     """A photo row of the product page: a new row takes a file (checked here, by
     decoding it, so a refusal is an error on the field and nothing is stored); an
@@ -79,7 +87,10 @@ class ProductImageForm(forms.ModelForm):
         self.prepared = None
         if self.instance.pk:  # a stored photo is replaced by removing it and adding another
             self.fields["file"].disabled = True
-            self.fields["file"].widget = forms.HiddenInput()
+            self.fields["file"].widget = _StoredFile()
+            self.fields["file"].help_text = ""
+        else:
+            self.fields["position"].initial = None  # left empty: the new photo goes last
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -117,6 +128,10 @@ class ProductImageInline(admin.TabularInline):
     fields = ("preview", "file", "alt", "position")
     readonly_fields = ("preview",)
     extra = 1
+    verbose_name = "photo"
+    verbose_name_plural = (
+        "photos (the first is the main one; renditions are made in the background)"
+    )
     ordering = ("position", "id")
 
     @admin.display(description="photo")

@@ -135,3 +135,15 @@ def test_a_new_product_can_be_added_with_its_photo(staff, django_capture_on_comm
         response = staff.post(reverse("admin:catalog_product_add"), data)
     assert response.status_code == 302, response.content[:2000]
     assert ProductImage.objects.get().product.name == "Photo Kibble"
+
+
+def test_a_new_photo_left_without_a_position_goes_last(staff, product):
+    product_image_add(product=product, file=upload(image_bytes()), alt="First")
+    response = post_change(
+        staff,
+        product,
+        files={"images-1-file": upload(image_bytes())},
+        **{"images-1-alt": "Second"},
+    )
+    assert response.status_code == 302
+    assert photos_of(product) == [("First", 0), ("Second", 1)]
