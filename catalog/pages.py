@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from catalog.cache import cached
 from catalog.models import Product, ProductImage
-from catalog.photos import photo_card_data
+from catalog.photos import CARD_COLUMNS, photo_card_data
 
 PAGE_SIZE = 24
 CARD_FIELDS = (
@@ -47,9 +47,14 @@ def _photos(*, main_of: list[int], all_of: int | None = None) -> dict[int, list[
     wanted = Q(product_id__in=main_of, position=0)
     if all_of is not None:
         wanted |= Q(product_id=all_of)
+    rows = (
+        ProductImage.objects.filter(wanted)
+        .order_by("product_id", "position", "id")
+        .values("product_id", *CARD_COLUMNS)
+    )
     by_product: dict[int, list[dict]] = {}
-    for image in ProductImage.objects.filter(wanted).order_by("product_id", "position", "id"):
-        by_product.setdefault(image.product_id, []).append(photo_card_data(image))
+    for row in rows:
+        by_product.setdefault(row.pop("product_id"), []).append(photo_card_data(**row))
     return by_product
 
 

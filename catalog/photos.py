@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import transaction
 from django.db.models import F
 
@@ -210,12 +210,13 @@ class PhotoView:
 
 
 def photo_view(image: ProductImage) -> PhotoView:
-    url = default_storage.url(image.original)
+    storage = storages["default"]
+    url = storage.url(image.original)
     original = {"url": url, "width": image.width, "height": image.height}
     thumbnails = {
         size: (
             {
-                "url": default_storage.url(image.renditions[size]["name"]),
+                "url": storage.url(image.renditions[size]["name"]),
                 "width": image.renditions[size]["width"],
                 "height": image.renditions[size]["height"],
             }
@@ -236,24 +237,29 @@ def photo_view(image: ProductImage) -> PhotoView:
     )
 
 
-def photo_card_data(image: ProductImage) -> dict:
-    """A photo as the storefront's templates use it (a plain dict: it is cached)."""
-    view = photo_view(image)
-    if view.ready:
-        srcset = ", ".join(
-            f"{view.thumbnails[size]['url']} {view.thumbnails[size]['width']}w"
+# The columns photo_card_data needs, for reads that skip model instances (pages).
+CARD_COLUMNS = ("id", "alt", "original", "width", "height", "renditions")
+
+
+def photo_card_data(
+    *, id: int, alt: str, original: str, width: int, height: int, renditions: dict
+) -> dict:
+    """A photo as the storefront's templates use it (a plain dict: it is cached): each
+    size's {url, width, height} and the srcset, from the stored names alone. Until the
+    renditions exist every size is the original, with its own dimensions."""
+    storage = storages["default"]  # the storage itself, not the lazy default_storage proxy
+    if renditions:
+        sizes = {
+            size: {
+                "url": storage.url(renditions[size]["name"]),
+                "width": renditions[size]["width"],
+                "height": renditions[size]["height"],
+            }
             for size in imaging.RENDITIONS
-        )
+        }
+        srcset = ", ".join(f"{r['url']} {r['width']}w" for r in sizes.values())
     else:
+        fallback = {"url": storage.url(original), "width": width, "height": height}
+        sizes = dict.fromkeys(imaging.RENDITIONS, fallback)
         srcset = ""
-    return {
-        "id": view.id,
-        "alt": view.alt,
-        "url": view.url,
-        "width": view.width,
-        "height": view.height,
-        "small": view.thumbnails["small"],
-        "medium": view.thumbnails["medium"],
-        "large": view.thumbnails["large"],
-        "srcset": srcset,
-    }
+    return {"id": id, "alt": alt, "srcset": srcset, **sizes}
