@@ -144,3 +144,15 @@ def test_seed_that_cannot_place_its_orders_says_why_and_writes_nothing():
         seed()
     assert not Order.objects.exists()
     assert not User.objects.exists()
+
+
+def test_seed_gives_every_demo_product_a_drawn_photo_once():
+    from catalog.models import ProductImage
+
+    output = seed()
+    assert f"{len(data.PRODUCTS)} photos drawn" in output
+    photos = ProductImage.objects.select_related("product")
+    assert sorted(p.product.sku for p in photos) == sorted(row[0] for row in data.PRODUCTS)
+    assert all((p.width, p.height) == (960, 720) and p.alt == p.product.name for p in photos)
+    assert "0 photos drawn" in seed()
+    assert ProductImage.objects.count() == len(data.PRODUCTS)
