@@ -3,8 +3,21 @@ S3-compatible object store by environment variables (fresh interpreters: setting
 read once per process)."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-from petshop.tests.test_settings import run_python
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(args: list[str], **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MEDIA_"))}
+    environment.update(env, DJANGO_SETTINGS_MODULE="petshop.settings")
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
 
 SHOW_STORAGE = [
     "-c",

@@ -96,8 +96,10 @@ def test_a_desktop_gets_the_medium_rendition_and_the_gallery_works_by_links(
     shoot(page, "photos-product")
     page.locator(".gallery-thumbs a").nth(2).click()
     page.wait_for_url(re.compile(rf"\?photo={images[2].pk}"))
-    assert page.locator(".gallery-main img").evaluate("img => img.currentSrc").endswith(
-        images[2].renditions["medium"]["name"]
+    assert (
+        page.locator(".gallery-main img")
+        .evaluate("img => img.currentSrc")
+        .endswith(images[2].renditions["medium"]["name"])
     )
     # The main photo links to the large rendition (the zoom).
     href = page.locator(".gallery-main").get_attribute("href")
