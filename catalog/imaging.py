@@ -20,6 +20,9 @@ FORMATS = {
     "PNG": ("png", "image/png"),
     "WEBP": ("webp", "image/webp"),
 }
+# Many phones write JPEGs that carry a second picture (a depth map, a preview): Pillow
+# reads them as MPO. They are JPEGs to everyone else, and stored as one (first frame).
+SAME_AS = {"MPO": "JPEG"}
 CONTENT_TYPES = {extension: content_type for extension, content_type in FORMATS.values()}
 
 # name: the longest side in pixels (never upscaled). Cards show `small`, the product
@@ -72,7 +75,8 @@ def image_prepare(file) -> PreparedImage:
     try:
         with Image.open(io.BytesIO(data)) as image:
             # Image.open reads only the header: format and size are known, no pixels yet.
-            if image.format not in FORMATS:
+            source_format = SAME_AS.get(image.format, image.format)
+            if source_format not in FORMATS:
                 _refuse("Only JPEG, PNG or WebP images are accepted.", "unsupported_format")
             width, height = image.size
             if width * height > settings.IMAGE_MAX_PIXELS:
@@ -86,7 +90,7 @@ def image_prepare(file) -> PreparedImage:
             # Pillow writes some of what it read back out by default (a JPEG's comment
             # and XMP): the copy keeps only what the pixels need.
             upright.info = {k: v for k, v in image.info.items() if k in KEPT_INFO}
-            return _encode_original(upright, image.format, image.info.get("icc_profile"))
+            return _encode_original(upright, source_format, image.info.get("icc_profile"))
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -105,7 +109,10 @@ def _encode_original(image: Image.Image, source_format: str, icc_profile) -> Pre
     extension = FORMATS[source_format][0]
     extra = {"icc_profile": icc_profile} if icc_profile else {}
     if source_format == "JPEG":
-        image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+        if image.mode not in ("RGB", "L"):
+            # A CMYK (print) profile does not describe the converted RGB pixels.
+            extra.pop("icc_profile", None)
+            image = image.convert("RGB")
         extra.update(quality=90, optimize=True)
     elif source_format == "WEBP":
         image = _web_mode(image)

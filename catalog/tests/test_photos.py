@@ -97,6 +97,22 @@ def test_jpeg_png_and_webp_are_stored_under_a_random_name(product, fmt, extensio
     assert add(product, image_bytes(fmt)).original != image.original
 
 
+def test_a_phone_jpeg_with_a_second_picture_mpo_is_stored_as_a_jpeg(product):
+    buffer = io.BytesIO()
+    first = Image.new("RGB", (320, 240), (200, 30, 30))
+    first.save(buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (160, 120))])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"  # the control
+    image = add(product, buffer.getvalue())
+    stored = open_stored(image.original)
+    assert image.original.endswith(".jpg") and stored.format == "JPEG"
+    assert stored.size == (320, 240) and getattr(stored, "n_frames", 1) == 1
+
+
+def test_a_cmyk_jpeg_is_stored_as_rgb(product):
+    image = add(product, image_bytes(size=(200, 100), mode="CMYK", colour=(0, 0, 0, 0)))
+    assert open_stored(image.original).mode == "RGB"
+
+
 def test_gps_and_camera_metadata_are_gone_from_every_stored_file(product):
     content = image_bytes(exif=exif_with_gps())
     assert Image.open(io.BytesIO(content)).getexif().get_ifd(GPS_IFD)  # the control
