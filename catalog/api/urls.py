@@ -11,9 +11,9 @@ router.register("pet-types", views.PetTypeViewSet, basename="pet-type")
 
 images = views.ProductImageViewSet
 urlpatterns = [
-    path("products/<id:product_pk>/images/", images.as_view({"post": "create"})),
+    path("products/<id:id>/images/", images.as_view({"post": "create"})),
     path(
-        "products/<id:product_pk>/images/<id:pk>/",
+        "products/<id:id>/images/<id:image_id>/",
         images.as_view({"patch": "partial_update", "delete": "destroy"}),
     ),
     *router.urls,

@@ -277,6 +277,7 @@ class ProductImageViewSet(GenericViewSet):
     permission_classes = [IsShopAdmin]
     serializer_class = ProductImageSerializer
     lookup_value_converter = ID
+    lookup_url_kwarg = "image_id"  # the path is /products/{id}/images/{image_id}/ (API.md)
     http_method_names = ["post", "patch", "delete", "options"]
 
     def get_parsers(self):
@@ -287,10 +288,10 @@ class ProductImageViewSet(GenericViewSet):
         return super().get_parsers()
 
     def get_product(self) -> Product:
-        return get_object_or_404(Product.objects.all(), pk=self.kwargs["product_pk"])
+        return get_object_or_404(Product.objects.all(), pk=self.kwargs["id"])
 
     def get_queryset(self):
-        return ProductImage.objects.filter(product_id=self.kwargs.get("product_pk")).select_related(
+        return ProductImage.objects.filter(product_id=self.kwargs.get("id")).select_related(
             "product"
         )
 

@@ -168,9 +168,9 @@ def test_an_upload_through_the_api_is_read_back_fresh(
 
 def test_the_schema_documents_the_photo_endpoints(api_client):
     schema = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
-    post = schema["paths"]["/api/v1/products/{product_pk}/images/"]["post"]
+    post = schema["paths"]["/api/v1/products/{id}/images/"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert set(post["responses"]) >= {"201", "400", "401", "403", "404"}
-    item = schema["paths"]["/api/v1/products/{product_pk}/images/{id}/"]
+    item = schema["paths"]["/api/v1/products/{id}/images/{image_id}/"]
     assert set(item) >= {"patch", "delete"}
     assert "images" in schema["components"]["schemas"]["Product"]["properties"]
