@@ -27,7 +27,13 @@ from catalog.services import (
     product_update,
     stock_set,
 )
-from petshop.core.admin_tools import REPORTED, ServiceModelAdmin, adopt_created, run_for_each
+from petshop.core.admin_tools import (
+    REPORTED,
+    ReadOnlyModelAdmin,
+    ServiceModelAdmin,
+    adopt_created,
+    run_for_each,
+)
 
 
 class _ServiceDecidesDeletion:
@@ -56,6 +62,22 @@ class LowStockFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=Product.objects.low_stock().values("pk"))
         return queryset
+
+
+def photo_preview(image) -> str:
+    """A small preview linking to the original (the small rendition once made)."""
+    if not image or not image.pk:
+        return "-"
+    view = photo_view(image)
+    small = view.thumbnails["small"]
+    return format_html(
+        '<a href="{}"><img src="{}" alt="" width="{}" height="{}" style="{}"></a>',
+        view.url,
+        small["url"],
+        small["width"],
+        small["height"],
+        "max-height:80px;width:auto;object-fit:contain",
+    )
 
 
 class _StoredFile(forms.Widget):
@@ -136,17 +158,48 @@ class ProductImageInline(admin.TabularInline):
 
     @admin.display(description="photo")
     def preview(self, obj):
-        if not obj or not obj.pk:
-            return "-"
-        small = photo_view(obj).thumbnails["small"]
-        return format_html(
-            '<a href="{}"><img src="{}" alt="" width="{}" height="{}" style="{}"></a>',
-            photo_view(obj).url,
-            small["url"],
-            small["width"],
-            small["height"],
-            "max-height:80px;width:auto;object-fit:contain",
-        )
+        return photo_preview(obj)
+
+
+class RenditionsReadyFilter(admin.SimpleListFilter):
+    title = "renditions"
+    parameter_name = "renditions"
+
+    def lookups(self, request, model_admin):
+        return [("ready", "Made"), ("pending", "Waiting for the worker")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(renditions={})
+        if self.value() == "ready":
+            return queryset.exclude(renditions={})
+        return queryset
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(ReadOnlyModelAdmin):
+    """Every photo at a glance (e.g. which still wait for their renditions). Photos are
+    added, changed and removed on their product's page, through catalog.photos."""
+
+    list_display = ("preview", "product", "position", "alt", "size", "ready", "created_at")
+    list_display_links = None
+    list_filter = (RenditionsReadyFilter,)
+    list_select_related = ("product",)
+    search_fields = ("product__name", "product__sku", "alt")
+    ordering = ("product__name", "product_id", "position")
+    list_per_page = 50
+
+    @admin.display(description="photo")
+    def preview(self, obj):
+        return photo_preview(obj)
+
+    @admin.display(description="original size")
+    def size(self, obj):
+        return f"{obj.width}×{obj.height}"
+
+    @admin.display(description="renditions", boolean=True)
+    def ready(self, obj):
+        return bool(obj.renditions)
 
 
 @admin.register(Product)

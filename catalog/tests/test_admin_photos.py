@@ -147,3 +147,15 @@ def test_a_new_photo_left_without_a_position_goes_last(staff, product):
     )
     assert response.status_code == 302
     assert photos_of(product) == [("First", 0), ("Second", 1)]
+
+
+def test_the_photo_list_shows_which_wait_for_their_renditions(staff, product):
+    ready = product_image_add(product=product, file=upload(image_bytes()), alt="Alt-made")
+    product_image_renditions_make(image_id=ready.pk)
+    product_image_add(product=product, file=upload(image_bytes()), alt="Alt-pending")
+    url = reverse("admin:catalog_productimage_changelist")
+    page = staff.get(url, {"renditions": "pending"}).content.decode()
+    assert "Alt-pending" in page and "Alt-made" not in page
+    page = staff.get(url, {"renditions": "ready"}).content.decode()
+    assert "Alt-made" in page and "Alt-pending" not in page
+    assert staff.get(reverse("admin:catalog_productimage_add")).status_code == 403
