@@ -19,6 +19,7 @@ from django.db.models import F
 
 from catalog import imaging
 from catalog.cache import invalidate_catalog
+from catalog.lock_objects import product_lock
 from catalog.models import Product, ProductImage
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _delete_files_on_commit(names: set[str]) -> None:
 
 def _lock_product(product: Product) -> None:
     # Serialises photo writes of one product: positions are computed from the rows.
-    Product.objects.select_for_update().filter(pk=product.pk).values_list("pk").first()
+    product_lock(pk=product.pk)
 
 
 def _renumber(product_id: int, order: list[int]) -> None:

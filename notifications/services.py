@@ -2,13 +2,16 @@
 placed, return approved...), so the email row and its send task are written in the same
 transaction as the change: a rollback sends nothing, a commit always gets its email."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from notifications.models import Email, EmailStatus
 from notifications.rendering import render_email
-from notifications.tasks import enqueue_send
+from notifications.tasks import emails_with_live_send_task, enqueue_send
 
 
 @transaction.atomic
@@ -62,6 +65,30 @@ def email_resend(*, email: Email) -> Email:
     whatever its status (a failed one after fixing the mail server, a sent one on request)."""
     email = Email.objects.select_for_update().get(pk=email.pk)
     email.status = EmailStatus.QUEUED
-    email.save(update_fields=["status"])
+    email.save(update_fields=["status", "updated_at"])
     enqueue_send(email.pk)
     return email
+
+
+@transaction.atomic
+def emails_requeue_stuck(*, minutes: int) -> int:
+    """Queue a send task again for every email still queued after `minutes` that no task
+    will send any more: its worker was killed in the middle of it (the task row stays
+    "running" for ever), or, with a queue outside the database, the hand-over after the
+    commit was lost. A duplicate task is harmless (the send task sends a row once).
+    Returns how many were queued again."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    stuck = list(
+        Email.objects.select_for_update(skip_locked=True)
+        .filter(status=EmailStatus.QUEUED, updated_at__lt=since)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not stuck:
+        return 0
+    live = emails_with_live_send_task(since=since) or set()
+    orphans = [pk for pk in stuck if pk not in live]
+    for pk in orphans:
+        enqueue_send(pk)
+    Email.objects.filter(pk__in=orphans).update(updated_at=timezone.now())
+    return len(orphans)

@@ -70,7 +70,7 @@ def send_email(email_id: int) -> str:
         else:
             email.status = EmailStatus.SENT
             email.sent_at = timezone.now()
-        email.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+        email.save(update_fields=["status", "attempts", "last_error", "sent_at", "updated_at"])
         return email.status
 
 
@@ -90,3 +90,23 @@ def _backend_is_transactional(backend) -> bool:
     from django_tasks_db.backend import DatabaseBackend
 
     return isinstance(backend, DatabaseBackend)
+
+
+def emails_with_live_send_task(*, since) -> set[int] | None:
+    """Ids of the emails a send task will still run for: a ready task (even one deferred
+    to later, a retry) or one a worker started after `since`. None when the backend keeps
+    its queue outside the database (it cannot be inspected from here)."""
+    from django.db.models import Q
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    backend = send_email.get_backend()
+    if not _backend_is_transactional(backend):
+        return None
+    live = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=since),
+        task_path=send_email.module_path,
+        backend_name=backend.alias,
+    ).values_list("args_kwargs", flat=True)
+    return {int(call["args"][0]) for call in live if call.get("args")}

@@ -178,7 +178,10 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SHOP_NAME = "Pawfect Pet Shop"
 # Where links in emails point (the storefront as customers reach it).
-SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+# Default: the development server of `make run` (its PORT, default 8000).
+SHOP_BASE_URL = env.str(
+    "SHOP_BASE_URL", default="http://127.0.0.1:" + env.str("PORT", default="8000")
+)
 # Who gets staff emails (new returns to review, the low stock digest); comma-separated.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 # A failed send is retried after EMAIL_RETRY_SECONDS, then twice that... (at most an hour

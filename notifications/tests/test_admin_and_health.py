@@ -113,3 +113,27 @@ def test_a_stuck_queue_never_changes_the_health_status(client):
 
     assert response.status_code == 200
     assert response.json()["tasks"]["oldest_ready_seconds"] >= 2 * 86400
+
+
+def test_the_email_list_costs_the_same_queries_for_few_or_many(staff, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:notifications_email_changelist")
+    counts = []
+    for batch in (2, 20):
+        for i in range(batch):
+            email_queue(
+                to=[f"c{i}@example.com"],
+                subject="Hi",
+                template="test_message",
+                context={"name": "Rex"},
+                event="test",
+                related=customer,
+            )
+        staff.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]

@@ -192,3 +192,55 @@ def test_healthz_reports_no_queue_for_a_backend_outside_the_database(settings, c
     body = client.get("/healthz").json()
 
     assert body["status"] == "ok" and body["tasks"] is None
+
+
+def _age(email, minutes):
+    Email.objects.filter(pk=email.pk).update(updated_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_an_email_whose_worker_died_mid_send_is_queued_again(mailoutbox):
+    from django.core.management import call_command
+    from django_tasks_db.compat import TaskResultStatus
+
+    email = queue_test_email()
+    # A worker claimed the task and was killed: the task row stays "running" for ever.
+    send_tasks().update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+    )
+    _age(email, 60)
+
+    call_command("requeue_stuck_emails", "--minutes", "15")
+
+    ready = send_tasks().filter(status=TaskResultStatus.READY).get()
+    assert ready.args_kwargs["args"] == [email.pk]
+    assert send_email.call(email.pk) == EmailStatus.SENT
+    assert len(mailoutbox) == 1
+
+
+def test_an_email_with_a_task_still_to_run_is_left_alone():
+    from notifications.services import emails_requeue_stuck
+
+    waiting = queue_test_email()  # its task is ready: the worker is only behind
+    _age(waiting, 60)
+    retrying = queue_test_email(to=["later@example.com"])
+    send_tasks().filter(args_kwargs__args=[retrying.pk]).delete()
+    send_email.using(run_after=timezone.now() + timedelta(minutes=30)).enqueue(retrying.pk)
+    _age(retrying, 60)
+    recent = queue_test_email(to=["recent@example.com"])
+    send_tasks().filter(args_kwargs__args=[recent.pk]).delete()  # orphan, but not yet stale
+
+    assert emails_requeue_stuck(minutes=15) == 0
+    assert send_tasks().count() == 2
+
+
+def test_requeueing_twice_queues_one_task():
+    from notifications.services import emails_requeue_stuck
+
+    email = queue_test_email()
+    send_tasks().delete()  # the hand-over was lost (a queue outside the database)
+    _age(email, 60)
+
+    assert emails_requeue_stuck(minutes=15) == 1
+    _age(email, 60)
+    assert emails_requeue_stuck(minutes=15) == 0
+    assert send_tasks().count() == 1

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
+from sales import emails
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
+from sales.lock_objects import cart_lock_for_user
 from sales.models import (
-    Cart,
     CheckoutKey,
     Invoice,
     Order,
@@ -106,6 +107,9 @@ def order_place(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
             placed = _place(user=user, shipping_address=shipping_address, items=items)
+            emails.send_order_confirmation(
+                placed.order, invoice=placed.invoices[0], lines=placed.lines
+            )
             if key_record is not None:
                 key_record.order = placed.order
                 key_record.save(update_fields=["order"])
@@ -131,7 +135,7 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
         # neither lost by the emptying below nor ordered half-way.
-        cart = Cart.objects.select_for_update().filter(user=user).first()
+        cart = cart_lock_for_user(user=user)
         items = (
             [
                 {"product_id": line.product_id, "quantity": line.quantity}
