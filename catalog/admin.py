@@ -1,12 +1,21 @@
 """Staff keep the catalog here. Every write goes through catalog.services, so the rules
 hold (stock ≥ 0, withdrawn products leave carts) and the catalog cache is invalidated."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.html import format_html
 
 from audit.admin import AuditRecordInline
-from catalog.models import Category, PetType, Product
+from catalog import imaging
+from catalog.models import Category, PetType, Product, ProductImage
+from catalog.photos import (
+    photo_view,
+    product_image_add,
+    product_image_delete,
+    product_image_update,
+)
 from catalog.services import (
     category_create,
     category_delete,
@@ -18,7 +27,7 @@ from catalog.services import (
     product_update,
     stock_set,
 )
-from petshop.core.admin_tools import ServiceModelAdmin
+from petshop.core.admin_tools import ReadOnlyModelAdmin, ServiceModelAdmin
 
 
 class _ServiceDecidesDeletion:
@@ -49,6 +58,144 @@ class LowStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+def photo_preview(image) -> str:
+    """A small preview linking to the original (the small rendition once made)."""
+    if not image or not image.pk:
+        return "-"
+    view = photo_view(image)
+    small = view.thumbnails["small"]
+    return format_html(
+        '<a href="{}"><img src="{}" alt="" width="{}" height="{}" style="{}"></a>',
+        view.url,
+        small["url"],
+        small["width"],
+        small["height"],
+        "max-height:80px;width:auto;object-fit:contain",
+    )
+
+
+class _StoredFile(forms.Widget):
+    """The file cell of a stored photo: nothing to upload there (a table cell of its
+    own, so the row's columns stay under their headings)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="help">{}</span>', "stored")
+
+
+class ProductImageForm(forms.ModelForm):
+    """A photo row of the product page: a new row takes a file (checked here, by
+    decoding it, so a refusal is an error on the field and nothing is stored); an
+    existing one shows its preview and may be relabelled, moved or removed."""
+
+    file = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG or WebP.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = ("alt", "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.prepared = None
+        if self.instance.pk:  # a stored photo is replaced by removing it and adding another
+            self.fields["file"].disabled = True
+            self.fields["file"].widget = _StoredFile()
+            self.fields["file"].help_text = ""
+        else:
+            self.fields["position"].initial = None  # left empty: the new photo goes last
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.prepared = imaging.image_prepare(upload)  # ValidationError: on the field
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and self.has_changed() and not self.prepared:
+            if "file" not in self.errors:
+                self.add_error("file", "Choose a photo to upload.")
+        return cleaned
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        self.wanted_position = position  # None: a new photo goes last, a kept one stays
+        return position if position is not None else (self.instance.position or 0)
+
+    def validate_unique(self):
+        # Positions are renumbered by catalog.photos (0, 1, 2...): two rows asking for the
+        # same place is an order to settle, not an error.
+        pass
+
+
+class ProductImageFormSet(forms.BaseInlineFormSet):
+    def validate_unique(self):
+        pass  # as ProductImageForm.validate_unique
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    formset = ProductImageFormSet
+    fields = ("preview", "file", "alt", "position")
+    readonly_fields = ("preview",)
+    extra = 1
+    verbose_name = "photo"
+    verbose_name_plural = (
+        "photos (the first is the main one; renditions are made in the background)"
+    )
+    ordering = ("position", "id")
+
+    @admin.display(description="photo")
+    def preview(self, obj):
+        return photo_preview(obj)
+
+
+class RenditionsReadyFilter(admin.SimpleListFilter):
+    title = "renditions"
+    parameter_name = "renditions"
+
+    def lookups(self, request, model_admin):
+        return [("ready", "Made"), ("pending", "Waiting for the worker")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(renditions={})
+        if self.value() == "ready":
+            return queryset.exclude(renditions={})
+        return queryset
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(ReadOnlyModelAdmin):
+    """Every photo at a glance (e.g. which still wait for their renditions). Photos are
+    added, changed and removed on their product's page, through catalog.photos."""
+
+    list_display = ("preview", "product", "position", "alt", "size", "ready", "created_at")
+    list_display_links = None
+    list_filter = (RenditionsReadyFilter,)
+    list_select_related = ("product",)
+    search_fields = ("product__name", "product__sku", "alt")
+    ordering = ("product__name", "product_id", "position")
+    list_per_page = 50
+
+    @admin.display(description="photo")
+    def preview(self, obj):
+        return photo_preview(obj)
+
+    @admin.display(description="original size")
+    def size(self, obj):
+        return f"{obj.width}×{obj.height}"
+
+    @admin.display(description="renditions", boolean=True)
+    def ready(self, obj):
+        return bool(obj.renditions)
+
+
 @admin.register(Product)
 class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     list_display = (
@@ -63,7 +210,8 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     )
     list_display_links = ("name",)
     list_editable = ("price", "stock")
-    inlines = [AuditRecordInline]  # stock and price changes: who, when, before → after
+    # Photos; and stock and price changes: who, when, before → after.
+    inlines = [ProductImageInline, AuditRecordInline]
     list_filter = ("category", "pet_type", "is_active", LowStockFilter)
     list_select_related = ("category", "pet_type")
     search_fields = ("name", "sku")
@@ -117,6 +265,44 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         if stock is not None:
             stock_set(product=obj, stock=stock, by=request.user)
         return None
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        # The rows were checked by the formset (each new file decoded there), so the
+        # services have nothing left to refuse; they write and move the cache version.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        self._save_photos(form.instance, formset)
+        return None
+
+    @staticmethod
+    def _save_photos(product, formset) -> None:
+        """The photo rows through catalog.photos: removals first, then moves and
+        relabels (in the order of their new positions), then new photos."""
+        deleted = [f for f in formset.deleted_forms if f.instance.pk]
+        for f in deleted:
+            product_image_delete(image=f.instance)
+            formset.deleted_objects.append(f.instance)
+        moved = [
+            f
+            for f in formset.initial_forms
+            if f not in deleted and f.has_changed() and f.instance.pk
+        ]
+        moved.sort(key=lambda f: (f.wanted_position is None, f.wanted_position or 0))
+        for f in moved:
+            image = product_image_update(
+                image=f.instance, alt=f.cleaned_data.get("alt", ""), position=f.wanted_position
+            )
+            formset.changed_objects.append((image, f.changed_data))
+        for f in formset.extra_forms:
+            if f.prepared is not None and f not in formset.deleted_forms:
+                image = product_image_add(
+                    product=product,
+                    prepared=f.prepared,
+                    alt=f.cleaned_data.get("alt") or "",
+                    position=f.wanted_position,
+                )
+                formset.new_objects.append(image)
 
     def delete_with_services(self, request, obj):
         if product_delete(product=obj):

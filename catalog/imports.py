@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from catalog import imaging
 from catalog.models import Category, PetType, Product
+from catalog.photos import product_image_add, product_image_delete
 from catalog.services import product_create, product_update
 from petshop.core.exceptions import DomainError
 
@@ -29,6 +32,7 @@ COLUMNS = [
     "is_active",
     "internal_cost",
     "supplier_info",
+    "images",
 ]
 # How the audit trail tells an import's stock and price changes from staff edits.
 IMPORT_NOTE = "CSV import"
@@ -75,7 +79,7 @@ def _parse(row: dict[str, str], categories: _Lookup, pet_types: _Lookup) -> dict
     fields = {}
     for name, raw in row.items():
         value = (raw or "").strip()
-        if not value or name == "sku":
+        if not value or name in ("sku", "images"):
             continue
         if name in DECIMALS:
             try:
@@ -110,26 +114,75 @@ def _describe(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _import_row(row: dict[str, str], lookups, report: ImportReport) -> None:
+# The `images` cell: photo files separated by "|", relative to the CSV's folder.
+IMAGE_SEPARATOR = "|"
+
+
+def _photos(cell: str, base_dir: Path | None) -> list[imaging.PreparedImage] | None:
+    """The row's photos, each read and checked before anything is written (None: the
+    cell is empty, the product's photos stay as they are)."""
+    paths = [part.strip() for part in (cell or "").split(IMAGE_SEPARATOR) if part.strip()]
+    if not paths:
+        return None
+    if base_dir is None:
+        raise RowError("images: only an import from a file can name photo files")
+    base = base_dir.resolve()
+    prepared = []
+    for relative in paths:
+        path = (base / relative).resolve()
+        if Path(relative).is_absolute() or not path.is_relative_to(base):
+            raise RowError(f"images: {relative!r} must be a path inside the CSV's folder")
+        try:
+            with path.open("rb") as file:
+                prepared.append(imaging.image_prepare(file))
+        except OSError as error:
+            raise RowError(f"images: cannot read {relative!r} ({error.strerror})") from None
+        except ValidationError as error:
+            raise RowError(f"images: {relative}: {' '.join(error.messages)}") from None
+    return prepared
+
+
+def _photos_replace(product: Product, photos: list[imaging.PreparedImage]) -> None:
+    for image in list(product.images.all()):
+        product_image_delete(image=image)
+    for prepared in photos:
+        product_image_add(product=product, prepared=prepared, alt=product.name)
+
+
+def _import_row(
+    row: dict[str, str],
+    lookups,
+    report: ImportReport,
+    base_dir: Path | None = None,
+    dry_run: bool = False,
+) -> None:
     sku = (row.get("sku") or "").strip()
     if not sku:
         raise RowError("sku: missing")
     fields = _parse(row, *lookups)
+    photos = _photos(row.get("images", ""), base_dir)
     product = Product.objects.filter(sku=sku).first()
     if product is None:
         missing = [name for name in REQUIRED_TO_CREATE if name not in fields]
         if missing:
             raise RowError(f"a new product needs {', '.join(missing)}")
-        product_create(sku=sku, note=IMPORT_NOTE, **fields)
+        product = product_create(sku=sku, note=IMPORT_NOTE, **fields)
         report.created += 1
     else:
         product_update(product=product, note=IMPORT_NOTE, **fields)
         report.updated += 1
+    # A non-empty `images` cell replaces the product's photos. A dry run has checked
+    # the files above and stores nothing (a rolled-back transaction cannot unstore).
+    if photos is not None and not dry_run:
+        _photos_replace(product, photos)
 
 
-def products_import(*, lines: Iterable[str], dry_run: bool = False) -> ImportReport:
+def products_import(
+    *, lines: Iterable[str], dry_run: bool = False, base_dir: Path | None = None
+) -> ImportReport:
     """Import CSV text (`lines`, header first). With `dry_run`, every row is checked
-    exactly as for real (services, constraints) and then everything is rolled back."""
+    exactly as for real (services, constraints) and then everything is rolled back.
+    `base_dir`: the CSV's folder, where the `images` column's paths start."""
     reader = csv.DictReader(lines)
     header = [name.strip() for name in reader.fieldnames or []]
     if "sku" not in header:
@@ -149,7 +202,7 @@ def products_import(*, lines: Iterable[str], dry_run: bool = False) -> ImportRep
                 continue
             try:
                 with transaction.atomic():
-                    _import_row(row, lookups, report)
+                    _import_row(row, lookups, report, base_dir=base_dir, dry_run=dry_run)
             except RowError as error:
                 report.errors.append((reader.line_num, str(error)))
             except ValidationError as error:

@@ -66,6 +66,12 @@ class ProductQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("category", "pet_type")
 
+    def with_images(self):
+        """Each product's photos in position order, in one more query for the lot."""
+        return self.prefetch_related(
+            models.Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+
 
 class Product(UniqueInAnyCase, models.Model):
     sku = models.CharField(max_length=64, unique=True)
@@ -159,3 +165,49 @@ class Product(UniqueInAnyCase, models.Model):
         if self.internal_cost is None:
             return None
         return self.price - self.internal_cost
+
+
+class ProductImageQuerySet(models.QuerySet):
+    def stored_names(self) -> set[str]:
+        """Every storage name these photos use (originals and renditions)."""
+        names = set()
+        for original, renditions in self.values_list("original", "renditions"):
+            names.add(original)
+            names.update(r["name"] for r in (renditions or {}).values())
+        return names
+
+
+class ProductImage(models.Model):
+    """A photo of a product. The first by `position` is the product's main photo.
+
+    Files live in the default storage under random names: `original` (the upload,
+    re-encoded without its metadata) and `renditions`, {size: {name, width, height}}
+    for the WebP sizes of catalog.imaging.RENDITIONS, filled in by the background
+    worker once the upload has committed (empty until then: pages fall back to the
+    original). Written only by catalog.photos."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveIntegerField(default=0)
+    alt = models.CharField(max_length=200, blank=True)
+    original = models.CharField(max_length=255, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    renditions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProductImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product", "position", "id"]
+        constraints = [
+            # Positions are 0, 1, 2... per product (catalog.photos renumbers them).
+            models.UniqueConstraint(
+                fields=["product", "position"], name="product_image_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(width__gt=0) & Q(height__gt=0), name="product_image_has_size"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Photo {self.position + 1} of product {self.product_id}"

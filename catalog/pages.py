@@ -6,9 +6,11 @@ every entry here unreachable at once — the pages are never stale.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 from catalog.cache import cached
-from catalog.models import Product
+from catalog.models import Product, ProductImage
+from catalog.photos import CARD_COLUMNS, photo_card_data
 
 PAGE_SIZE = 24
 CARD_FIELDS = (
@@ -28,7 +30,32 @@ DETAIL_FIELDS = CARD_FIELDS + ("sku", "description", "weight_kg")
 
 
 def _cards(queryset) -> list[dict]:
-    return [_tidy(row) for row in queryset.values(*CARD_FIELDS)]
+    """Card rows, each with its main photo (or None), in two queries for the page."""
+    cards = [_tidy(row) for row in queryset.values(*CARD_FIELDS)]
+    main = _photos(main_of=[card["id"] for card in cards])
+    for card in cards:
+        card["photo"] = (main.get(card["id"]) or [None])[0]
+    return cards
+
+
+def _photos(*, main_of: list[int], all_of: int | None = None) -> dict[int, list[dict]]:
+    """Photos by product in position order, in one query for the whole page: the main
+    photo (position 0) of each product in `main_of`, and every photo of `all_of`. (What
+    prefetch_related does for model instances, for rows read with values().)"""
+    if not main_of and all_of is None:
+        return {}
+    wanted = Q(product_id__in=main_of, position=0)
+    if all_of is not None:
+        wanted |= Q(product_id=all_of)
+    rows = (
+        ProductImage.objects.filter(wanted)
+        .order_by("product_id", "position", "id")
+        .values("product_id", *CARD_COLUMNS)
+    )
+    by_product: dict[int, list[dict]] = {}
+    for row in rows:
+        by_product.setdefault(row.pop("product_id"), []).append(photo_card_data(**row))
+    return by_product
 
 
 def _tidy(row: dict) -> dict:
@@ -71,13 +98,19 @@ def product_detail(*, product_id: int) -> dict | None:
         if row is None:
             return None
         product = _tidy(row)
-        related = (
-            Product.objects.active()
+        related = [
+            _tidy(row)
+            for row in Product.objects.active()
             .in_stock()
             .filter(pet_type__slug=product["pet_type_slug"])
             .exclude(pk=product_id)
             .order_by("-created_at", "-id")[:4]
-        )
-        return {"product": product, "related": _cards(related)}
+            .values(*CARD_FIELDS)
+        ]
+        photos = _photos(main_of=[card["id"] for card in related], all_of=product_id)
+        product["photos"] = photos.get(product_id, [])
+        for card in related:
+            card["photo"] = (photos.get(card["id"]) or [None])[0]
+        return {"product": product, "related": related}
 
     return cached("store:product", (product_id,), compute)

@@ -17,6 +17,7 @@ from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.lock_objects import product_lock, products_lock
 from catalog.models import Category, PetType, Product, SaleProblem
+from catalog.photos import product_images_forget
 from catalog.signals import products_withdrawn
 from petshop.core.exceptions import InvalidInput
 
@@ -112,6 +113,7 @@ def product_delete(*, product: Product) -> bool:
     invalidate_catalog()
     try:
         with transaction.atomic():
+            product_images_forget(product=product)
             product.delete()
         return True
     except ProtectedError:

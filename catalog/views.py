@@ -35,4 +35,8 @@ def product_detail(request, pk: int, slug: str):
     form = AddToCartForm(
         initial={"product_id": pk, "quantity": quantity}, stock=data["product"]["stock"]
     )
-    return render(request, "catalog/product_detail.html", {**data, "form": form})
+    photos = data["product"].get("photos") or []
+    # ?photo=<id> picks the gallery's main photo (thumbnails are plain links, no script).
+    chosen = request.GET.get("photo", "")
+    photo = next((ph for ph in photos if str(ph["id"]) == chosen), photos[0] if photos else None)
+    return render(request, "catalog/product_detail.html", {**data, "form": form, "photo": photo})

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from petshop.health import healthz, live
+from petshop.media import media_serve
 
 urlpatterns = [
     # Before the admin's own URLs: the second-factor pages live under its prefix.
@@ -16,6 +18,11 @@ urlpatterns = [
     path("", include("returns.urls")),
     path("", include("catalog.urls")),
 ]
+
+if settings.MEDIA_SERVE and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_serve, name="media")
+    )
 
 handler404 = "petshop.views.page_not_found"
 handler500 = "petshop.views.server_error"

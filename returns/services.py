@@ -1,6 +1,5 @@
 """Every write to returns: request, edit, approve / reject / process, withdraw."""
 
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum

@@ -46,6 +46,12 @@ def shop(db):
     cart_add(
         cart=cart_for_user(user=customer), product_id=delivered.lines.get().product_id, quantity=1
     )
+    from catalog.photos import product_image_add
+    from catalog.tests.photo_files import image_bytes, upload
+
+    product_image_add(
+        product=delivered.lines.get().product, file=upload(image_bytes(size=(64, 48)))
+    )
     from sales.models import CheckoutKey
 
     CheckoutKey.objects.create(user=customer, key="k-1", fingerprint="f", order=delivered)

@@ -7,9 +7,12 @@ validate and render. Limits mirror the model columns, so hostile input (1e30, -1
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from catalog.models import Category, PetType, Product
+from catalog import imaging
+from catalog.models import Category, PetType, Product, ProductImage
+from catalog.photos import photo_view
 from catalog.services import PRODUCT_FIELDS
 
 MAX_STOCK = 2_147_483_647  # an IntegerField on every database we run on
@@ -48,11 +51,74 @@ class _SlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class ThumbnailsSerializer(serializers.Serializer):
+    small = serializers.URLField()
+    medium = serializers.URLField()
+    large = serializers.URLField()
+
+
+class ProductImageSerializer(serializers.Serializer):
+    """A product photo (API.md v1.1). URLs are absolute; until its WebP renditions are
+    made (moments after an upload) every thumbnail is the original's URL."""
+
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField(allow_blank=True)
+    position = serializers.IntegerField()
+    thumbnails = ThumbnailsSerializer()
+
+    def to_representation(self, instance: ProductImage) -> dict:
+        view = photo_view(instance)
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request is not None else (lambda url: url)
+        return {
+            "id": view.id,
+            "url": absolute(view.url),
+            "width": view.width,
+            "height": view.height,
+            "alt": view.alt,
+            "position": view.position,
+            "thumbnails": {
+                size: absolute(view.thumbnails[size]["url"]) for size in imaging.RENDITIONS
+            },
+        }
+
+
+class ProductImageCreateSerializer(serializers.Serializer):
+    """C12 input (multipart). The file is judged by decoding it (catalog.imaging)."""
+
+    file = serializers.FileField(
+        help_text="A JPEG, PNG or WebP image (judged by its content), at most IMAGE_MAX_BYTES "
+        "and IMAGE_MAX_PIXELS."
+    )
+    alt = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    position = serializers.IntegerField(
+        min_value=0, max_value=MAX_STOCK, required=False, help_text="Default: last."
+    )
+
+    def validate_file(self, file):
+        try:
+            return imaging.image_prepare(file)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
+class ProductImageUpdateSerializer(serializers.Serializer):
+    """C13 input: relabel and/or move; the other photos shift."""
+
+    alt = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    position = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     """The product everyone sees. `category` and `pet_type` are slugs, in and out."""
 
     category = _SlugField(Category)
     pet_type = _SlugField(PetType)
+    # In position order (the queryset prefetches them ordered): the first is the main photo.
+    images = ProductImageSerializer(many=True, read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
     # Blank when there is no image: a plain string in the schema, not format "uri".
     image_url = serializers.CharField(read_only=True)
@@ -71,6 +137,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "brand",
             "weight_kg",
             "image_url",
+            "images",
             "stock",
             "in_stock",
             "is_active",

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from catalog.api import views
@@ -8,4 +9,12 @@ router.register("products", views.ProductViewSet, basename="product")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("pet-types", views.PetTypeViewSet, basename="pet-type")
 
-urlpatterns = router.urls
+images = views.ProductImageViewSet
+urlpatterns = [
+    path("products/<id:id>/images/", images.as_view({"post": "create"})),
+    path(
+        "products/<id:id>/images/<id:image_id>/",
+        images.as_view({"patch": "partial_update", "delete": "destroy"}),
+    ),
+    *router.urls,
+]

@@ -3,24 +3,29 @@ each one catalog.services call (which also invalidates the cache on commit)."""
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from catalog import services
+from catalog import photos, services
 from catalog.api.filters import ProductFilter
 from catalog.api.serializers import (
     AdminProductSerializer,
     CategorySerializer,
     PetTypeSerializer,
+    ProductImageCreateSerializer,
+    ProductImageSerializer,
+    ProductImageUpdateSerializer,
     ProductSerializer,
     ProductWriteSerializer,
 )
 from catalog.cache import cached, peek
-from catalog.models import Category, PetType, Product
+from catalog.models import Category, PetType, Product, ProductImage
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import error_responses
@@ -158,7 +163,7 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
 
     cache_namespace = "products"
     filterset_class = ProductFilter
-    queryset = Product.objects.with_related()
+    queryset = Product.objects.with_related().with_images()
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -180,7 +185,10 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
         serializer = ProductWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = services.product_create(created_by=request.user, **serializer.validated_data)
-        return Response(AdminProductSerializer(product).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AdminProductSerializer(product, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def update(self, request, *args, partial=False, **kwargs):
         product = self.get_object()
@@ -189,7 +197,7 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
         product = services.product_update(
             product=product, by=request.user, **serializer.validated_data
         )
-        return Response(AdminProductSerializer(product).data)
+        return Response(AdminProductSerializer(product, context=self.get_serializer_context()).data)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -247,3 +255,71 @@ class PetTypeViewSet(CachedListMixin, CatalogViewSet):
     queryset = PetType.objects.order_by("name", "id")
     serializer_class = PetTypeSerializer
     http_method_names = ["get", "head", "options"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": ProductImageCreateSerializer},
+        description="Not a JPEG, PNG or WebP image (judged by its content), too many bytes "
+        "(`IMAGE_MAX_BYTES`) or pixels (`IMAGE_MAX_PIXELS`): 400 on `file`, nothing stored.",
+        responses={201: ProductImageSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+    partial_update=extend_schema(
+        request=ProductImageUpdateSerializer,
+        responses={200: ProductImageSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+    destroy=extend_schema(
+        description="Deletes the photo and its stored files (original and renditions).",
+        responses={204: None, **error_responses(401, 403, 404)},
+    ),
+)
+class ProductImageViewSet(GenericViewSet):
+    """C12–C14: admins add, relabel, move and remove a product's photos."""
+
+    permission_classes = [IsShopAdmin]
+    serializer_class = ProductImageSerializer
+    lookup_value_converter = ID
+    lookup_url_kwarg = "image_id"  # the path is /products/{id}/images/{image_id}/ (API.md)
+    http_method_names = ["post", "patch", "delete", "options"]
+
+    def get_parsers(self):
+        # Uploads are multipart (the file as sent); the rest of the API stays JSON.
+        # (Parsers are chosen before DRF sets `self.action`: by the method, POST = create.)
+        if getattr(self.request, "method", "") == "POST":
+            return [MultiPartParser()]
+        return super().get_parsers()
+
+    def get_product(self) -> Product:
+        return get_object_or_404(Product.objects.all(), pk=self.kwargs["id"])
+
+    def get_queryset(self):
+        return ProductImage.objects.filter(product_id=self.kwargs.get("id")).select_related(
+            "product"
+        )
+
+    def create(self, request, *args, **kwargs):
+        product = self.get_product()
+        serializer = ProductImageCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        image = photos.product_image_add(
+            product=product,
+            prepared=data["file"],
+            alt=data.get("alt", ""),
+            position=data.get("position"),
+        )
+        return Response(
+            ProductImageSerializer(image, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        image = self.get_object()
+        serializer = ProductImageUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        image = photos.product_image_update(image=image, **serializer.validated_data)
+        return Response(ProductImageSerializer(image, context=self.get_serializer_context()).data)
+
+    def destroy(self, request, *args, **kwargs):
+        photos.product_image_delete(image=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 PRODUCTS = "/api/v1/products/"
 PUBLIC_FIELDS = {
     "id", "sku", "name", "slug", "description", "price", "category", "pet_type", "brand",
-    "weight_kg", "image_url", "stock", "in_stock", "is_active", "created_at", "updated_at",
+    "weight_kg", "image_url", "images", "stock", "in_stock", "is_active", "created_at",
+    "updated_at",
 }  # fmt: skip
 ADMIN_FIELDS = PUBLIC_FIELDS | {
     "internal_cost",
@@ -236,14 +237,15 @@ def test_pages_do_not_overlap_when_prices_tie(api_client):
     assert len(ids) == len(set(ids)) == 7
 
 
-@pytest.mark.parametrize(("client_name", "expected"), [("api_client", 2), ("admin_client_api", 3)])
+@pytest.mark.parametrize(("client_name", "expected"), [("api_client", 3), ("admin_client_api", 4)])
 def test_product_list_costs_the_same_queries_for_5_and_50_rows(
     request, client_name, expected, django_assert_num_queries
 ):
     client = request.getfixturevalue(client_name)
     ProductFactory.create_batch(60)
     client.get(PRODUCTS, {"category": "food", "page_size": 1})  # warms the cached reference lists
-    # The count and the page (category and pet type joined in); an admin: + the caller.
+    # The count, the page (category and pet type joined in) and the page's photos (one
+    # prefetch); an admin: + the caller.
     with django_assert_num_queries(expected):
         small = client.get(PRODUCTS, {"page_size": 5, "category": "food"})
     with django_assert_num_queries(expected):
@@ -275,8 +277,8 @@ def test_unknown_or_malformed_product_ids_are_a_json_404(api_client, pk):
     assert response["Content-Type"].startswith("application/json")
 
 
-def test_product_detail_costs_one_query(api_client, product, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_product_detail_costs_two_queries(api_client, product, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the product, its photos
         assert api_client.get(product_url(product.pk)).status_code == 200
 
 

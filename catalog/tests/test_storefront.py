@@ -174,8 +174,9 @@ def test_catalog_page_runs_a_bounded_number_of_queries(
     client, django_assert_max_num_queries, count
 ):
     ProductFactory.create_batch(count)
-    # Cold cache: the count and the page, plus reference lists; none per product.
-    _queries_for(client, django_assert_max_num_queries, LIST + "?pet_type=dog&ordering=-price", 4)
+    # Cold cache: the count, the page and its main photos, plus reference lists; none
+    # per product.
+    _queries_for(client, django_assert_max_num_queries, LIST + "?pet_type=dog&ordering=-price", 5)
 
 
 @pytest.mark.parametrize("count", [5, 40])
@@ -183,7 +184,8 @@ def test_product_page_runs_a_bounded_number_of_queries(
     client, django_assert_max_num_queries, count
 ):
     products = ProductFactory.create_batch(count)
-    _queries_for(client, django_assert_max_num_queries, product_url(products[0]), 3)
+    # The product, related products, the photos of both.
+    _queries_for(client, django_assert_max_num_queries, product_url(products[0]), 4)
 
 
 def test_warm_catalog_page_is_served_from_the_cache(client, django_assert_max_num_queries):

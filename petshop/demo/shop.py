@@ -9,6 +9,7 @@ marker) keeps its password, roles and data; no order is placed for anyone but th
 users the demo created, and the overdue sweep touches only the demo's own invoices.
 """
 
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,8 +20,10 @@ from accounts.addresses import address_create
 from accounts.models import Address, Role, User
 from accounts.services import user_register, user_role_add, user_set_password
 from catalog.models import Category, PetType, Product
+from catalog.photos import product_image_add
 from catalog.services import product_create
 from petshop.demo import data
+from petshop.demo.photos import packshot_jpeg
 from petshop.models import DemoUser
 from returns.services import return_request, return_set_status
 from sales.models import (
@@ -44,6 +47,7 @@ from sales.services import (
 class SeedReport:
     users_created: int = 0
     products_created: int = 0
+    photos_created: int = 0
     orders_created: int = 0
     returns_created: int = 0
     overdue_marked: int = 0
@@ -61,6 +65,7 @@ def demo_shop_build() -> SeedReport:
         # The demo orders belong to the demo users; with one of them taken by a real
         # user there is nobody to place them for, and nobody else's data is touched.
         return report
+    _photos(report)
     standard = _shipping_tax_and_addresses(users)
     _orders_and_returns(report, users, shipping_method=standard)
     report.overdue_marked = _mark_demo_invoices_overdue()
@@ -158,6 +163,21 @@ def _shipping_tax_and_addresses(users: dict[str, User]) -> ShippingMethod:
                 country=country,
             )
     return ShippingMethod.objects.active().order_by("position", "id").first()
+
+
+def _photos(report: SeedReport) -> None:
+    """A drawn packshot for every demo product without a photo, added through the same
+    service as an upload (checked, re-encoded, renditions queued for the worker)."""
+    rows = {row[0]: row for row in data.PRODUCTS}
+    bare = Product.objects.filter(sku__in=rows, images__isnull=True).order_by("pk")
+    for product in bare:
+        sku, name, _pet, category, brand = rows[product.sku][:5]
+        product_image_add(
+            product=product,
+            file=io.BytesIO(packshot_jpeg(sku=sku, category=category, brand=brand)),
+            alt=name,
+        )
+        report.photos_created += 1
 
 
 def _orders_and_returns(

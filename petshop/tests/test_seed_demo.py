@@ -247,3 +247,15 @@ def test_the_demo_shop_shows_shipping_methods_and_tax_at_checkout_and_on_invoice
     # Seeding again changes none of it.
     seed()
     assert ShippingMethod.objects.count() == 2
+
+
+def test_seed_gives_every_demo_product_a_drawn_photo_once():
+    from catalog.models import ProductImage
+
+    output = seed()
+    assert f"{len(data.PRODUCTS)} photos drawn" in output
+    photos = ProductImage.objects.select_related("product")
+    assert sorted(p.product.sku for p in photos) == sorted(row[0] for row in data.PRODUCTS)
+    assert all((p.width, p.height) == (960, 720) and p.alt == p.product.name for p in photos)
+    assert "0 photos drawn" in seed()
+    assert ProductImage.objects.count() == len(data.PRODUCTS)

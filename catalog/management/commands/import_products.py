@@ -1,5 +1,7 @@
 """`manage.py import_products FILE.csv [--dry-run]`: create or update products by sku."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.imports import COLUMNS, HeaderError, products_import
@@ -9,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Create or update products by sku from a CSV file with a header line. Columns: "
         + ", ".join(COLUMNS)
-        + ". Category and pet type by slug or name. Bad rows are reported with their line "
+        + ". Category and pet type by slug or name; images: photo files separated by '|', "
+        "relative to the CSV's folder (they replace the product's photos). Bad rows are reported with their line "
         "number and skipped; the good ones are imported."
     )
 
@@ -22,7 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, dry_run: bool, **options):
         try:
             with open(file, encoding="utf-8-sig", newline="") as handle:
-                report = products_import(lines=handle, dry_run=dry_run)
+                report = products_import(
+                    lines=handle, dry_run=dry_run, base_dir=Path(file).resolve().parent
+                )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         except (HeaderError, UnicodeDecodeError) as error:

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo shop: {report.users_created} users, {report.products_created} products, "
             f"{report.orders_created} orders, {report.returns_created} returns created; "
+            f"{report.photos_created} photos drawn; "
             f"{report.overdue_marked} invoice{'' if report.overdue_marked == 1 else 's'} "
             "marked overdue."
         )
