@@ -7,17 +7,19 @@ from decimal import Decimal
 import django_filters
 from django import forms
 
-from catalog.api.filters import ORDERINGS, PRICE_FILTER, ProductFilter
+from catalog.api.filters import ORDERINGS, PRICE_FILTER, RELEVANCE, ProductFilter
+from catalog.search import normalise_term
 from catalog.selectors import nav_categories, nav_pet_types
 
 SORT_LABELS = {
+    RELEVANCE: "Best match",  # name order when nothing is searched
     "name": "Name A–Z",
     "-name": "Name Z–A",
     "price": "Price, low to high",
     "-price": "Price, high to low",
     "-created_at": "Newest first",
 }
-assert set(SORT_LABELS) <= set(ORDERINGS)  # only orderings the API's FilterSet knows
+assert set(SORT_LABELS) <= {RELEVANCE, *ORDERINGS}  # only orderings the API's FilterSet knows
 
 
 def _pet_type_choices():
@@ -96,7 +98,15 @@ class StorefrontProductFilter(ProductFilter):
     def filter_in_stock_only(self, queryset, name, value):
         return queryset.in_stock() if value else queryset
 
+    def in_stock_selection(self) -> bool | None:
+        return True if self.form.cleaned_data.get("in_stock") else None
+
     def cache_parts(self) -> tuple:
-        """The valid filter values, normalised: the part of a cache key naming this list."""
-        data = self.form.cleaned_data
-        return tuple(sorted((k, str(v)) for k, v in data.items() if v not in (None, "", False)))
+        """The valid filter values, normalised: the part of a cache key naming this list.
+        The search term and brands match in any case, so their case is no part of it."""
+        data = dict(self.form.cleaned_data)
+        data["search"] = normalise_term(data.get("search"))
+        data["brand"] = sorted({b.lower() for b in data.get("brand") or ()})
+        if not data.get("ordering"):
+            data["ordering"] = RELEVANCE if data["search"] else "name"
+        return tuple(sorted((k, str(v)) for k, v in data.items() if v not in (None, "", False, [])))

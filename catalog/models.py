@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -83,6 +84,10 @@ class Product(models.Model):
         blank=True,
         related_name="+",
     )
+    # Kept by the database on PostgreSQL (a trigger over name, brand, sku, description and
+    # the category's and pet type's names, see migration "search_vector"), whatever
+    # writes the row; never set from Python. Unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 

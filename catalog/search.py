@@ -1,0 +1,348 @@
+"""Finding products (issue 13): search, suggestions, "did you mean" and facet counts.
+
+PostgreSQL: full-text search over the stored `search_vector` (English word forms; name,
+brand and sku weigh most, then category and pet type, then description; see migration
+"search_vector"), every word also matching as a prefix, OR'ed with trigram word
+similarity on the name and brand (one or two wrong letters still match) and the exact
+sku. Ranked by relevance: the exact sku first, then full-text rank plus name similarity.
+Every branch of the match is served by a GIN index.
+
+SQLite (development, CI's second database): a plainer search. Every word (a trailing
+plural "s" dropped) must appear, in any case, in the name, brand, sku, description,
+category or pet type; the exact sku, then name matches come first; no typo tolerance
+in the search itself ("did you mean" still offers close names).
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connections, transaction
+from django.db.models import BooleanField, Case, Count, F, FloatField, Q, Value, When
+from django.db.models.functions import Upper
+
+from catalog.cache import cached
+from catalog.models import Product
+from catalog.selectors import nav_categories, nav_pet_types
+
+MAX_TERM_LENGTH = 200
+SUGGEST_LIMIT = 8
+SUGGEST_MIN_LENGTH = 2
+DID_YOU_MEAN_LIMIT = 5
+# Below the search's own word-similarity threshold (pg_trgm's default 0.6): "did you
+# mean" is asked only when the search found nothing, so it must reach further.
+DID_YOU_MEAN_THRESHOLD = 0.3
+SKU_BONUS = 100.0  # an exact sku outranks any text match
+
+# Price bands of the price facet: lower bound inclusive, upper bound exclusive (the last
+# is open). Prices carry two decimals, so a band [10, 25) is min_price=10, max_price=24.99.
+PRICE_BANDS = (
+    (Decimal("0"), Decimal("10")),
+    (Decimal("10"), Decimal("25")),
+    (Decimal("25"), Decimal("50")),
+    (Decimal("50"), Decimal("100")),
+    (Decimal("100"), None),
+)
+CENT = Decimal("0.01")
+
+# Letters and digits only: what reaches a tsquery can never be an operator.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalise_term(term: str | None) -> str:
+    """The search as the database sees it, and as cache keys name it: control
+    characters (NUL included, which PostgreSQL refuses in text) dropped, spacing
+    collapsed, lower case. Every search is case-insensitive, so this changes no result."""
+    if not term:
+        return ""
+    printable = "".join(ch if ch.isprintable() else " " for ch in term)
+    return " ".join(printable.split()).lower()[:MAX_TERM_LENGTH]
+
+
+def _words(term: str) -> list[str]:
+    return _WORD.findall(term)
+
+
+def _is_postgres(queryset) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def _prefix_query(words: list[str]) -> SearchQuery:
+    # Every word, stemmed by the English configuration, as a prefix: `toys` → 'toy':*,
+    # `kibb` → 'kibb':*. Words are letters and digits only, so the raw syntax is safe.
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="english")
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def search(queryset, term: str):
+    """`queryset` narrowed to the products matching `term`, with a `relevance` alias
+    (order by "-relevance"). A blank term (after normalising) narrows nothing."""
+    term = normalise_term(term)
+    if not term:
+        return queryset.alias(relevance=Value(0.0, output_field=FloatField()))
+    if _is_postgres(queryset):
+        return _search_postgres(queryset, term)
+    return _search_plain(queryset, term)
+
+
+def _search_postgres(queryset, term: str):
+    words = _words(term)
+    queryset = queryset.alias(upper_name=Upper("name"), upper_brand=Upper("brand"))
+    sku_match = Q(sku__iexact=term)
+    match = (
+        sku_match
+        | Q(upper_name__trigram_word_similar=term)
+        | Q(upper_brand__trigram_word_similar=term)
+    )
+    relevance = Case(When(sku_match, then=Value(SKU_BONUS)), default=Value(0.0)) + (
+        TrigramWordSimilarity(Value(term), "name") * Value(0.5)
+    )
+    if words:
+        query = _prefix_query(words)
+        match |= Q(search_vector=query)
+        relevance += SearchRank(F("search_vector"), query)
+    return queryset.filter(match).alias(relevance=relevance)
+
+
+def _search_plain(queryset, term: str):
+    word_match = Q()
+    for word in map(_singular, _words(term)):
+        word_match &= (
+            Q(name__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(sku__icontains=word)
+            | Q(description__icontains=word)
+            | Q(category__name__icontains=word)
+            | Q(pet_type__name__icontains=word)
+        )
+    match = Q(sku__iexact=term)
+    if word_match:
+        match |= word_match
+    relevance = Case(
+        When(sku__iexact=term, then=Value(SKU_BONUS)),
+        When(name__icontains=term, then=Value(10.0)),
+        When(brand__icontains=term, then=Value(5.0)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    return queryset.filter(match).alias(relevance=relevance)
+
+
+def suggest(term: str, *, limit: int = SUGGEST_LIMIT) -> list[dict]:
+    """Up to `limit` active products `{id, name, slug}` for a search box as the shopper
+    types: names starting with the term first, then word prefixes and close spellings."""
+    term = normalise_term(term)
+    if len(term) < SUGGEST_MIN_LENGTH:
+        return []
+    queryset = Product.objects.active().alias(upper_name=Upper("name"))
+    starts = Q(upper_name__startswith=term.upper())
+    if _is_postgres(queryset):
+        words = _words(term)
+        match = starts | Q(upper_name__trigram_word_similar=term)
+        score = TrigramWordSimilarity(Value(term), "name")
+        if words:
+            match |= Q(search_vector=_prefix_query(words))
+    else:
+        match = starts
+        for word in _words(term):
+            match |= Q(name__icontains=word)
+        score = Value(0.0)
+    queryset = queryset.filter(match).alias(
+        starts_first=Case(When(starts, then=Value(1.0)), default=Value(0.0)), score=score
+    )
+    rows = queryset.order_by("-starts_first", "-score", "name", "id").values("id", "name", "slug")
+    return list(rows[:limit])
+
+
+def did_you_mean(term: str, *, limit: int = DID_YOU_MEAN_LIMIT) -> list[dict]:
+    """The active products whose names come closest to `term` (for a search that found
+    nothing): `{id, name, slug}`, closest first."""
+    term = normalise_term(term)
+    if not _words(term):
+        return []
+    queryset = Product.objects.active()
+    if _is_postgres(queryset):
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+            # Local to this transaction: the search's own threshold stays untouched.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(DID_YOU_MEAN_THRESHOLD)],
+            )
+            rows = (
+                queryset.alias(upper_name=Upper("name"))
+                .filter(upper_name__trigram_word_similar=term)
+                .alias(similarity=TrigramWordSimilarity(Value(term), "name"))
+                .order_by("-similarity", "name", "id")
+                .values("id", "name", "slug")
+            )
+            return list(rows[:limit])
+    # SQLite: a development database, small enough to compare names in Python.
+    names = {}
+    for row in queryset.order_by("name", "id").values("id", "name", "slug")[:5000]:
+        names.setdefault(row["name"].lower(), row)
+    close = difflib.get_close_matches(term, list(names), n=limit, cutoff=0.5)
+    if not close:
+        words = {w: n for n in names for w in _words(n)}
+        close = [words[w] for w in difflib.get_close_matches(term, list(words), n=limit)]
+    return [names[name] for name in dict.fromkeys(close)][:limit]
+
+
+# --- Facets (API.md C15) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The facet filters a list applies (every other filter is already in the
+    queryset handed to `facet_counts`)."""
+
+    pet_type_id: int | None = None
+    category_id: int | None = None
+    brands: tuple[str, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool | None = None
+    _lower_brands: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_lower_brands", tuple(b.lower() for b in self.brands))
+
+    def admits(self, cell: dict, *, but: str | None = None) -> bool:
+        """Whether a cell of the facet cube passes every filter except `but`'s."""
+        if but != "pet_type" and self.pet_type_id and cell["pet_type_id"] != self.pet_type_id:
+            return False
+        if but != "category" and self.category_id and cell["category_id"] != self.category_id:
+            return False
+        if but != "brand" and self.brands:
+            brand = cell["brand"].lower()
+            if not any(b in brand for b in self._lower_brands):  # as the filter: contains
+                return False
+        if but != "price" and not cell["price_ok"]:
+            return False
+        return not (
+            but != "in_stock" and self.in_stock is not None and cell["stocked"] != self.in_stock
+        )
+
+
+def _band_expression():
+    whens = [When(price__lt=high, then=Value(i)) for i, (_, high) in enumerate(PRICE_BANDS) if high]
+    return Case(*whens, default=Value(len(PRICE_BANDS) - 1))
+
+
+def facet_cells(queryset, selection: Selection) -> list[dict]:
+    """One grouped query: how many products of `queryset` share each (pet type,
+    category, brand, price band, in stock, within the price filter) combination. Every
+    facet is then a sum over these cells, so it costs one query whatever the filters."""
+    price_ok = Q()
+    if selection.min_price is not None:
+        price_ok &= Q(price__gte=selection.min_price)
+    if selection.max_price is not None:
+        price_ok &= Q(price__lte=selection.max_price)
+    rows = (
+        queryset.order_by()
+        .annotate(
+            band=_band_expression(),
+            stocked=Case(When(stock__gt=0, then=Value(True)), default=Value(False)),
+            price_ok=Case(When(price_ok, then=Value(True)), default=Value(False))
+            if price_ok
+            else Value(True, output_field=BooleanField()),
+        )
+        .values("pet_type_id", "category_id", "brand", "band", "stocked", "price_ok")
+        .annotate(n=Count("pk"))
+    )
+    return list(rows)
+
+
+def facet_counts(cells: list[dict], selection: Selection) -> dict:
+    """API.md C15's body from the cells of `facet_cells`."""
+
+    def total(cell_filter) -> int:
+        return sum(c["n"] for c in cells if cell_filter(c))
+
+    def sums(key: str, but: str) -> dict:
+        out: dict = {}
+        for cell in cells:
+            if selection.admits(cell, but=but):
+                out[cell[key]] = out.get(cell[key], 0) + cell["n"]
+        return out
+
+    by_pet_type = sums("pet_type_id", "pet_type")
+    by_category = sums("category_id", "category")
+    by_band = sums("band", "price")
+    by_stock = sums("stocked", "in_stock")
+    brand_cells = [c for c in cells if c["brand"] and selection.admits(c, but="brand")]
+    brand_names: dict[str, str] = {}
+    for cell in sorted(brand_cells, key=lambda c: c["brand"]):
+        brand_names.setdefault(cell["brand"].lower(), cell["brand"])
+    brands = []
+    for lower, name in sorted(brand_names.items()):
+        # As the brand filter counts it (contains, any case), so a facet's count is the
+        # count of the list it leads to.
+        count = sum(c["n"] for c in brand_cells if lower in c["brand"].lower())
+        brands.append({"name": name, "count": count})
+    price = []
+    for i, (low, high) in enumerate(PRICE_BANDS):
+        if by_band.get(i):
+            price.append(
+                {
+                    "min": str(low.quantize(CENT)),
+                    "max": str(high.quantize(CENT)) if high is not None else None,
+                    "count": by_band[i],
+                }
+            )
+    return {
+        "count": total(selection.admits),
+        "pet_type": [
+            {"slug": p.slug, "name": p.name, "count": by_pet_type[p.pk]}
+            for p in nav_pet_types()
+            if by_pet_type.get(p.pk)
+        ],
+        "category": [
+            {"slug": c.slug, "name": c.name, "count": by_category[c.pk]}
+            for c in nav_categories()
+            if by_category.get(c.pk)
+        ],
+        "brand": brands,
+        "price": price,
+        "in_stock": {
+            key: by_stock[value]
+            for key, value in (("true", True), ("false", False))
+            if by_stock.get(value)
+        },
+    }
+
+
+# --- Cached reads (catalog.cache: versioned, so never stale) ------------------------
+
+
+def product_facets(*, filterset, cache_parts: tuple | None = None) -> dict:
+    """C15's facets for a validated ProductFilter; cached under `cache_parts` (the
+    normalised filters) when given."""
+
+    def compute():
+        selection = filterset.facet_selection()
+        return facet_counts(facet_cells(filterset.facet_queryset(), selection), selection)
+
+    if cache_parts is None:
+        return compute()
+    return cached("search:facets", cache_parts, compute)
+
+
+def cached_suggest(term: str) -> list[dict]:
+    term = normalise_term(term)
+    if len(term) < SUGGEST_MIN_LENGTH:
+        return []
+    return cached("search:suggest", (term,), lambda: suggest(term))
+
+
+def cached_did_you_mean(term: str) -> list[dict]:
+    term = normalise_term(term)
+    return cached("search:did_you_mean", (term,), lambda: did_you_mean(term))
