@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 
 from catalog.api.filters import ORDERINGS, PRICE_FILTER, RELEVANCE, ProductFilter
-from catalog.search import normalise_term
+from catalog.search import CENT, normalise_term
 from catalog.selectors import nav_categories, nav_pet_types
 
 SORT_LABELS = {
@@ -110,3 +110,48 @@ class StorefrontProductFilter(ProductFilter):
         if not data.get("ordering"):
             data["ordering"] = RELEVANCE if data["search"] else "name"
         return tuple(sorted((k, str(v)) for k, v in data.items() if v not in (None, "", False, [])))
+
+    def facet_cache_parts(self) -> tuple:
+        # The order of the list changes no count.
+        return tuple(part for part in self.cache_parts() if part[0] != "ordering")
+
+
+def filter_panel(*, facets: dict, form) -> dict:
+    """The storefront filter panel's choices, each with its count and whether it is
+    picked. Empty choices are left out (the facets hold none), except a picked one, so
+    a shopper can always see and undo what they picked."""
+    data = form.cleaned_data
+
+    def choices(items, picked: str, reference) -> list[dict]:
+        rows = [{**item, "selected": item["slug"] == picked} for item in items]
+        if picked and picked not in {item["slug"] for item in items}:
+            name = next((r.name for r in reference if r.slug == picked), picked)
+            rows.append({"slug": picked, "name": name, "count": 0, "selected": True})
+        return rows
+
+    picked_brands = list(dict.fromkeys(data.get("brand") or ()))
+    lower_picked = {b.lower() for b in picked_brands}
+    brands = [{**b, "selected": b["name"].lower() in lower_picked} for b in facets["brand"]]
+    shown = {b["name"].lower() for b in facets["brand"]}
+    brands += [
+        {"name": b, "count": 0, "selected": True} for b in picked_brands if b.lower() not in shown
+    ]
+
+    def as_text(value):
+        return str(value.quantize(CENT)) if value is not None else None
+
+    picked_range = (as_text(data.get("min_price")), as_text(data.get("max_price")))
+    prices = []
+    for band in facets["price"]:
+        # A band holds min <= price < max; the list's max_price is inclusive.
+        max_price = as_text(Decimal(band["max"]) - CENT) if band["max"] is not None else None
+        prices.append(
+            {**band, "max_price": max_price, "selected": picked_range == (band["min"], max_price)}
+        )
+    return {
+        "pet_types": choices(facets["pet_type"], data.get("pet_type") or "", nav_pet_types()),
+        "categories": choices(facets["category"], data.get("category") or "", nav_categories()),
+        "brands": brands,
+        "prices": prices,
+        "in_stock_count": facets["in_stock"].get("true", 0),
+    }
