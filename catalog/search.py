@@ -35,6 +35,9 @@ DID_YOU_MEAN_LIMIT = 5
 # mean" is asked only when the search found nothing, so it must reach further.
 DID_YOU_MEAN_THRESHOLD = 0.3
 SKU_BONUS = 100.0  # an exact sku outranks any text match
+SKU_PART_BONUS = 2.0  # part of a sku ("bisc-4"), for staff who remember its start
+# Trigrams need three characters to say anything (and to use the index).
+TRIGRAM_MIN_LENGTH = 3
 
 # Price bands of the price facet: lower bound inclusive, upper bound exclusive (the last
 # is open). Prices carry two decimals, so a band [10, 25) is min_price=10, max_price=24.99.
@@ -97,19 +100,29 @@ def search(queryset, term: str):
 def _search_postgres(queryset, term: str):
     words = _words(term)
     queryset = queryset.alias(upper_name=Upper("name"), upper_brand=Upper("brand"))
-    sku_match = Q(sku__iexact=term)
-    match = (
-        sku_match
-        | Q(upper_name__trigram_word_similar=term)
-        | Q(upper_brand__trigram_word_similar=term)
-    )
-    relevance = Case(When(sku_match, then=Value(SKU_BONUS)), default=Value(0.0)) + (
-        TrigramWordSimilarity(Value(term), "name") * Value(0.5)
+    sku_exact = Q(sku__iexact=term)
+    # Part of a sku only from three characters on (the trigram index on UPPER(sku)).
+    sku_part = Q(sku__icontains=term) if len(term) >= TRIGRAM_MIN_LENGTH else sku_exact
+    # Every word must match: as a word (or its start) anywhere in the search vector, or
+    # as a close spelling of a word of the name or brand (trigram word similarity).
+    words_match = Q()
+    for word in words:
+        word_match = Q(search_vector=_prefix_query([word]))
+        if len(word) >= TRIGRAM_MIN_LENGTH:
+            word_match |= Q(upper_name__trigram_word_similar=word) | Q(
+                upper_brand__trigram_word_similar=word
+            )
+        words_match &= word_match
+    match = sku_exact | sku_part
+    if words:
+        match |= words_match
+    relevance = (
+        Case(When(sku_exact, then=Value(SKU_BONUS)), default=Value(0.0))
+        + Case(When(sku_part, then=Value(SKU_PART_BONUS)), default=Value(0.0))
+        + TrigramWordSimilarity(Value(term), "name") * Value(0.5)
     )
     if words:
-        query = _prefix_query(words)
-        match |= Q(search_vector=query)
-        relevance += SearchRank(F("search_vector"), query)
+        relevance += SearchRank(F("search_vector"), _prefix_query(words))
     return queryset.filter(match).alias(relevance=relevance)
 
 
@@ -124,12 +137,13 @@ def _search_plain(queryset, term: str):
             | Q(category__name__icontains=word)
             | Q(pet_type__name__icontains=word)
         )
-    match = Q(sku__iexact=term)
+    match = Q(sku__icontains=term)
     if word_match:
         match |= word_match
     relevance = Case(
         When(sku__iexact=term, then=Value(SKU_BONUS)),
         When(name__icontains=term, then=Value(10.0)),
+        When(sku__icontains=term, then=Value(8.0)),
         When(brand__icontains=term, then=Value(5.0)),
         default=Value(1.0),
         output_field=FloatField(),

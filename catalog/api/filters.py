@@ -1,6 +1,7 @@
 """C1's query parameters, exactly as API.md writes them (and C15's, the same)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django_filters import rest_framework as filters
 from django_filters.fields import MultipleChoiceField
 
@@ -57,6 +58,7 @@ class _FreeTextsField(MultipleChoiceField):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
         for item in value:
+            ProhibitNullCharactersValidator()(item)  # as every CharField: PostgreSQL refuses NUL
             if not self.valid_value(item):
                 raise ValidationError(
                     f"Ensure each value has at most {self.max_length} characters.",
