@@ -127,8 +127,9 @@ def _search_postgres(queryset, term: str):
 
 
 def _search_plain(queryset, term: str):
+    words = [_singular(word) for word in _words(term)]
     word_match = Q()
-    for word in map(_singular, _words(term)):
+    for word in words:
         word_match &= (
             Q(name__icontains=word)
             | Q(brand__icontains=word)
@@ -140,14 +141,21 @@ def _search_plain(queryset, term: str):
     match = Q(sku__icontains=term)
     if word_match:
         match |= word_match
+    # Ranked: the exact sku, then part of a sku, then how many words the name and the
+    # brand hold.
     relevance = Case(
         When(sku__iexact=term, then=Value(SKU_BONUS)),
-        When(name__icontains=term, then=Value(10.0)),
-        When(sku__icontains=term, then=Value(8.0)),
-        When(brand__icontains=term, then=Value(5.0)),
-        default=Value(1.0),
+        When(sku__icontains=term, then=Value(SKU_PART_BONUS)),
+        default=Value(0.0),
         output_field=FloatField(),
     )
+    for word in words:
+        relevance += Case(
+            When(name__icontains=word, then=Value(1.0)),
+            When(brand__icontains=word, then=Value(0.5)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
     return queryset.filter(match).alias(relevance=relevance)
 
 
