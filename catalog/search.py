@@ -15,7 +15,7 @@ in the search itself ("did you mean" still offers close names).
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -24,7 +24,7 @@ from django.db.models import BooleanField, Case, Count, F, FloatField, Q, Value,
 from django.db.models.functions import Upper
 
 from catalog.cache import cached
-from catalog.models import Product
+from catalog.models import FacetCell, Product
 from catalog.selectors import nav_categories, nav_pet_types
 
 MAX_TERM_LENGTH = 200
@@ -224,7 +224,7 @@ def did_you_mean(term: str, *, limit: int = DID_YOU_MEAN_LIMIT) -> list[dict]:
 @dataclass(frozen=True)
 class Selection:
     """The facet filters a list applies (every other filter is already in the
-    queryset handed to `facet_counts`)."""
+    queryset handed to `facet_cells`)."""
 
     pet_type_id: int | None = None
     category_id: int | None = None
@@ -232,26 +232,14 @@ class Selection:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool | None = None
-    _lower_brands: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        object.__setattr__(self, "_lower_brands", tuple(b.lower() for b in self.brands))
+    @property
+    def lower_brands(self) -> tuple[str, ...]:
+        return tuple(b.lower() for b in self.brands)
 
-    def admits(self, cell: dict, *, but: str | None = None) -> bool:
-        """Whether a cell of the facet cube passes every filter except `but`'s."""
-        if but != "pet_type" and self.pet_type_id and cell["pet_type_id"] != self.pet_type_id:
-            return False
-        if but != "category" and self.category_id and cell["category_id"] != self.category_id:
-            return False
-        if but != "brand" and self.brands:
-            brand = cell["brand"].lower()
-            if not any(b in brand for b in self._lower_brands):  # as the filter: contains
-                return False
-        if but != "price" and not cell["price_ok"]:
-            return False
-        return not (
-            but != "in_stock" and self.in_stock is not None and cell["stocked"] != self.in_stock
-        )
+    @property
+    def has_price_range(self) -> bool:
+        return self.min_price is not None or self.max_price is not None
 
 
 def _band_expression():
@@ -283,33 +271,66 @@ def facet_cells(queryset, selection: Selection) -> list[dict]:
     return list(rows)
 
 
-def facet_counts(cells: list[dict], selection: Selection) -> dict:
-    """API.md C15's body from the cells of `facet_cells`."""
+def stored_cells(*, is_active: bool) -> list[dict]:
+    """The facet cube as the database keeps it (catalog.models.FacetCell, PostgreSQL):
+    the same cells as `facet_cells` over every product, without reading a product."""
+    rows = (
+        FacetCell.objects.filter(is_active=is_active, count__gt=0)
+        .annotate(stocked=F("in_stock"), n=F("count"), price_ok=Value(True))
+        .values("pet_type_id", "category_id", "brand", "band", "stocked", "price_ok", "n")
+    )
+    return list(rows)
 
-    def total(cell_filter) -> int:
-        return sum(c["n"] for c in cells if cell_filter(c))
+
+def facet_counts(cells: list[dict], selection: Selection) -> dict:
+    """API.md C15's body from the cells of `facet_cells`. Each cell is checked once
+    against each facet filter; a facet then sums the cells that pass all the others."""
+    dimensions = ("pet_type", "category", "brand", "price", "in_stock")
+    brand_ok: dict[str, bool] = {}
+    flagged = []
+    for cell in cells:
+        brand = cell["brand"]
+        if brand not in brand_ok:
+            lower = brand.lower()
+            brand_ok[brand] = not selection.brands or any(
+                b in lower for b in selection.lower_brands
+            )
+        flags = (
+            not selection.pet_type_id or cell["pet_type_id"] == selection.pet_type_id,
+            not selection.category_id or cell["category_id"] == selection.category_id,
+            brand_ok[brand],
+            bool(cell["price_ok"]),
+            selection.in_stock is None or bool(cell["stocked"]) == selection.in_stock,
+        )
+        flagged.append((cell, flags))
 
     def sums(key: str, but: str) -> dict:
+        skip = dimensions.index(but)
         out: dict = {}
-        for cell in cells:
-            if selection.admits(cell, but=but):
-                out[cell[key]] = out.get(cell[key], 0) + cell["n"]
+        for cell, flags in flagged:
+            if all(flag for i, flag in enumerate(flags) if i != skip):
+                value = cell[key]
+                out[value] = out.get(value, 0) + cell["n"]
         return out
 
+    count = sum(cell["n"] for cell, flags in flagged if all(flags))
     by_pet_type = sums("pet_type_id", "pet_type")
     by_category = sums("category_id", "category")
     by_band = sums("band", "price")
-    by_stock = sums("stocked", "in_stock")
-    brand_cells = [c for c in cells if c["brand"] and selection.admits(c, but="brand")]
-    brand_names: dict[str, str] = {}
-    for cell in sorted(brand_cells, key=lambda c: c["brand"]):
-        brand_names.setdefault(cell["brand"].lower(), cell["brand"])
+    by_stock = {bool(k): v for k, v in sums("stocked", "in_stock").items()}
+    by_brand: dict[str, int] = {}
+    for brand, n in sums("brand", "brand").items():
+        if brand:
+            by_brand[brand] = by_brand.get(brand, 0) + n
+    names: dict[str, str] = {}
+    for brand in sorted(by_brand):
+        names.setdefault(brand.lower(), brand)
     brands = []
-    for lower, name in sorted(brand_names.items()):
+    for lower, name in sorted(names.items()):
         # As the brand filter counts it (contains, any case), so a facet's count is the
         # count of the list it leads to.
-        count = sum(c["n"] for c in brand_cells if lower in c["brand"].lower())
-        brands.append({"name": name, "count": count})
+        total = sum(n for brand, n in by_brand.items() if lower in brand.lower())
+        brands.append({"name": name, "count": total})
     price = []
     for i, (low, high) in enumerate(PRICE_BANDS):
         if by_band.get(i):
@@ -321,7 +342,7 @@ def facet_counts(cells: list[dict], selection: Selection) -> dict:
                 }
             )
     return {
-        "count": total(selection.admits),
+        "count": count,
         "pet_type": [
             {"slug": p.slug, "name": p.name, "count": by_pet_type[p.pk]}
             for p in nav_pet_types()
@@ -351,7 +372,12 @@ def product_facets(*, filterset, cache_parts: tuple | None = None) -> dict:
 
     def compute():
         selection = filterset.facet_selection()
-        return facet_counts(facet_cells(filterset.facet_queryset(), selection), selection)
+        queryset = filterset.facet_queryset()
+        if _is_postgres(queryset) and not filterset.search_term and not selection.has_price_range:
+            cells = stored_cells(is_active=filterset.is_active_value())
+        else:
+            cells = facet_cells(queryset, selection)
+        return facet_counts(cells, selection)
 
     if cache_parts is None:
         return compute()

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from catalog import services
 from catalog.models import Category, PetType, Product
-from catalog.search import PRICE_BANDS, normalise_term, search
+from catalog.search import (
+    PRICE_BANDS,
+    Selection,
+    facet_cells,
+    normalise_term,
+    search,
+    stored_cells,
+)
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -446,3 +453,37 @@ def test_header_search_box_points_at_the_suggestions(client, db):
     html = client.get("/").content.decode()
     assert 'data-suggest-url="/api/v1/products/suggest/"' in html
     assert "js/search" in html
+
+
+def _cells(rows) -> list[tuple]:
+    return sorted(
+        (r["pet_type_id"], r["category_id"], r["brand"], r["band"], bool(r["stocked"]), r["n"])
+        for r in rows
+    )
+
+
+@on_postgres
+def test_the_stored_facet_cells_follow_every_write(catalog, django_capture_on_commit_callbacks):
+    """The trigger-kept cube (what unsearched facets read) equals a count of the rows
+    after creates, sales to zero, restocks, moves, price changes, deactivation, deletes."""
+    toys = Category.objects.get(slug="toys")
+    services.stock_reserve(quantities={catalog["Flea Drops"].pk: 7})  # to zero
+    services.stock_release(quantities={catalog["Chicken Kibble"].pk: 3})  # from zero
+    services.stock_reserve(quantities={catalog["Squeaky Rope Toy"].pk: 1})  # same cell
+    services.product_update(product=catalog["Feather Wand"], price=Decimal("55.00"))
+    services.product_update(product=catalog["Aquarium Heater"], category=toys, brand="Aqua")
+    services.product_update(product=catalog["Orthopedic Dog Bed"], is_active=False)
+    services.product_delete(product=catalog["Parrot Seed Mix"])
+    ProductFactory.create_batch(3, brand="NewBrand")
+    for is_active in (True, False):
+        counted = facet_cells(Product.objects.filter(is_active=is_active), Selection())
+        assert _cells(stored_cells(is_active=is_active)) == _cells(counted)
+
+
+@on_postgres
+def test_unsearched_facets_read_the_stored_cells(api_client, catalog, django_assert_num_queries):
+    api_client.get(FACETS, {"search": "x"})  # reference lists into the cache
+    with django_assert_num_queries(1) as captured:
+        body = api_client.get(FACETS, {"pet_type": "dog", "brand": "PetPro"}).json()
+    assert "catalog_facetcell" in captured.captured_queries[0]["sql"]
+    assert body["count"] == 2
