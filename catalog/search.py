@@ -199,23 +199,31 @@ def did_you_mean(term: str, *, limit: int = DID_YOU_MEAN_LIMIT) -> list[dict]:
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                 [str(DID_YOU_MEAN_THRESHOLD)],
             )
+            # Any word close to a word of the name, closest to the whole term first.
+            close = Q(upper_name__trigram_word_similar=term)
+            for word in _words(term):
+                if len(word) >= TRIGRAM_MIN_LENGTH:
+                    close |= Q(upper_name__trigram_word_similar=word)
             rows = (
                 queryset.alias(upper_name=Upper("name"))
-                .filter(upper_name__trigram_word_similar=term)
+                .filter(close)
                 .alias(similarity=TrigramWordSimilarity(Value(term), "name"))
                 .order_by("-similarity", "name", "id")
                 .values("id", "name", "slug")
             )
             return list(rows[:limit])
-    # SQLite: a development database, small enough to compare names in Python.
-    names = {}
+    # SQLite: a development database, small enough to compare names in Python. Names
+    # with the most words close to the term's words first, then the closest overall.
+    words = _words(term)
+    scored = []
     for row in queryset.order_by("name", "id").values("id", "name", "slug")[:5000]:
-        names.setdefault(row["name"].lower(), row)
-    close = difflib.get_close_matches(term, list(names), n=limit, cutoff=0.5)
-    if not close:
-        words = {w: n for n in names for w in _words(n)}
-        close = [words[w] for w in difflib.get_close_matches(term, list(words), n=limit)]
-    return [names[name] for name in dict.fromkeys(close)][:limit]
+        lower = row["name"].lower()
+        name_words = _words(lower)
+        hits = sum(1 for w in words if difflib.get_close_matches(w, name_words, n=1, cutoff=0.75))
+        if hits:
+            ratio = difflib.SequenceMatcher(None, term, lower).ratio()
+            scored.append((-hits, -ratio, row["name"], row["id"], row))
+    return [entry[-1] for entry in sorted(scored)[:limit]]
 
 
 # --- Facets (API.md C15) -------------------------------------------------------------
