@@ -103,8 +103,22 @@ def _search_postgres(queryset, term: str):
     sku_exact = Q(sku__iexact=term)
     # Part of a sku only from three characters on (the trigram index on UPPER(sku)).
     sku_part = Q(sku__icontains=term) if len(term) >= TRIGRAM_MIN_LENGTH else sku_exact
-    # Every word must match: as a word (or its start) anywhere in the search vector, or
-    # as a close spelling of a word of the name or brand (trigram word similarity).
+    relevance = Case(When(sku_exact, then=Value(SKU_BONUS)), default=Value(0.0)) + Case(
+        When(sku_part, then=Value(SKU_PART_BONUS)), default=Value(0.0)
+    )
+    if not words:
+        return queryset.filter(sku_exact | sku_part).alias(relevance=relevance)
+    query = _prefix_query(words)
+    if _has_word_matches(term, query):
+        # Every word is a word (or a word's start) somewhere: one GIN lookup of the
+        # whole query, ranked by full-text rank and name similarity.
+        return queryset.filter(sku_exact | sku_part | Q(search_vector=query)).alias(
+            relevance=relevance
+            + SearchRank(F("search_vector"), query)
+            + TrigramWordSimilarity(Value(term), "name") * Value(0.5)
+        )
+    # Some word matches no word: typo tolerant. Every word must match as a word start
+    # or as a close spelling of a word of the name or brand (trigram word similarity).
     words_match = Q()
     for word in words:
         word_match = Q(search_vector=_prefix_query([word]))
@@ -113,17 +127,20 @@ def _search_postgres(queryset, term: str):
                 upper_brand__trigram_word_similar=word
             )
         words_match &= word_match
-    match = sku_exact | sku_part
-    if words:
-        match |= words_match
-    relevance = (
-        Case(When(sku_exact, then=Value(SKU_BONUS)), default=Value(0.0))
-        + Case(When(sku_part, then=Value(SKU_PART_BONUS)), default=Value(0.0))
-        + TrigramWordSimilarity(Value(term), "name") * Value(0.5)
+    return queryset.filter(sku_exact | sku_part | words_match).alias(
+        relevance=relevance + TrigramWordSimilarity(Value(term), "name")
     )
-    if words:
-        relevance += SearchRank(F("search_vector"), _prefix_query(words))
-    return queryset.filter(match).alias(relevance=relevance)
+
+
+def _has_word_matches(term: str, query: SearchQuery) -> bool:
+    """Whether any product (of the whole catalog, so that the answer is the same for
+    every filter and facet of one search) holds every word of `term`: then the search
+    is a plain full-text one, else the typo tolerant one. Cached per term."""
+    return cached(
+        "search:has_word_matches",
+        (term,),
+        lambda: Product.objects.filter(search_vector=query).exists(),
+    )
 
 
 def _search_plain(queryset, term: str):
