@@ -267,6 +267,10 @@ class Selection:
         return self.min_price is not None or self.max_price is not None
 
 
+# A cell of the facet cube, as a tuple (cheap to sum by the thousand).
+CELL_FIELDS = ("pet_type_id", "category_id", "brand", "band", "stocked", "price_ok", "n")
+
+
 def _band_expression():
     whens = [When(price__lt=high, then=Value(i)) for i, (_, high) in enumerate(PRICE_BANDS) if high]
     return Case(*whens, default=Value(len(PRICE_BANDS) - 1))
@@ -292,6 +296,7 @@ def facet_cells(queryset, selection: Selection) -> list[dict]:
         )
         .values("pet_type_id", "category_id", "brand", "band", "stocked", "price_ok")
         .annotate(n=Count("pk"))
+        .values_list(*CELL_FIELDS)
     )
     return list(rows)
 
@@ -302,51 +307,47 @@ def stored_cells(*, is_active: bool) -> list[dict]:
     rows = (
         FacetCell.objects.filter(is_active=is_active, count__gt=0)
         .annotate(stocked=F("in_stock"), n=F("count"), price_ok=Value(True))
-        .values("pet_type_id", "category_id", "brand", "band", "stocked", "price_ok", "n")
+        .values_list(*CELL_FIELDS)
     )
     return list(rows)
 
 
 def facet_counts(cells: list[dict], selection: Selection) -> dict:
-    """API.md C15's body from the cells of `facet_cells`. Each cell is checked once
-    against each facet filter; a facet then sums the cells that pass all the others."""
-    dimensions = ("pet_type", "category", "brand", "price", "in_stock")
+    """API.md C15's body from the cells of `facet_cells`. One pass: a cell that passes
+    every facet filter counts in every facet; one that fails exactly one filter counts
+    only in that filter's own facet (each facet counts with every filter but its own)."""
+    pet_type_id, category_id = selection.pet_type_id, selection.category_id
+    in_stock, lower_brands = selection.in_stock, selection.lower_brands
     brand_ok: dict[str, bool] = {}
-    flagged = []
-    for cell in cells:
-        brand = cell["brand"]
-        if brand not in brand_ok:
+    # One bit per facet filter passed: pet type, category, brand, price, in stock.
+    full = 0b11111
+    facets: tuple[dict, ...] = ({}, {}, {}, {}, {})
+    single = {1 << i: i for i in range(5)}
+    count = 0
+    for pet_type, category, brand, band, stocked, price_ok, n in cells:
+        ok = brand_ok.get(brand)
+        if ok is None:
             lower = brand.lower()
-            brand_ok[brand] = not selection.brands or any(
-                b in lower for b in selection.lower_brands
-            )
-        flags = (
-            not selection.pet_type_id or cell["pet_type_id"] == selection.pet_type_id,
-            not selection.category_id or cell["category_id"] == selection.category_id,
-            brand_ok[brand],
-            bool(cell["price_ok"]),
-            selection.in_stock is None or bool(cell["stocked"]) == selection.in_stock,
+            ok = brand_ok[brand] = not lower_brands or any(b in lower for b in lower_brands)
+        stocked = bool(stocked)
+        mask = (
+            (not pet_type_id or pet_type == pet_type_id)
+            | (not category_id or category == category_id) << 1
+            | ok << 2
+            | bool(price_ok) << 3
+            | (in_stock is None or stocked == in_stock) << 4
         )
-        flagged.append((cell, flags))
-
-    def sums(key: str, but: str) -> dict:
-        skip = dimensions.index(but)
-        out: dict = {}
-        for cell, flags in flagged:
-            if all(flag for i, flag in enumerate(flags) if i != skip):
-                value = cell[key]
-                out[value] = out.get(value, 0) + cell["n"]
-        return out
-
-    count = sum(cell["n"] for cell, flags in flagged if all(flags))
-    by_pet_type = sums("pet_type_id", "pet_type")
-    by_category = sums("category_id", "category")
-    by_band = sums("band", "price")
-    by_stock = {bool(k): v for k, v in sums("stocked", "in_stock").items()}
-    by_brand: dict[str, int] = {}
-    for brand, n in sums("brand", "brand").items():
-        if brand:
-            by_brand[brand] = by_brand.get(brand, 0) + n
+        keys = (pet_type, category, brand, band, stocked)
+        if mask == full:
+            count += n
+            for facet, key in zip(facets, keys, strict=True):
+                facet[key] = facet.get(key, 0) + n
+        else:
+            i = single.get(full ^ mask)
+            if i is not None:
+                facets[i][keys[i]] = facets[i].get(keys[i], 0) + n
+    by_pet_type, by_category, by_brand_exact, by_band, by_stock = facets
+    by_brand = {brand: n for brand, n in by_brand_exact.items() if brand}
     names: dict[str, str] = {}
     for brand in sorted(by_brand):
         names.setdefault(brand.lower(), brand)
