@@ -7,14 +7,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-COV := --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop
+COV := --cov=notifications --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run test migrate seed check ci clean bench
+.PHONY: help run test lint migrate seed check ci clean bench
 
 help:
-	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT) with a task worker"
 	@echo "make test   - install the dev requirements and run the whole test suite with coverage"
+	@echo "make lint   - ruff (lint + format check) and the import layers (lint-imports)"
 	@echo "make check  - Django's system checks and the missing-migrations check"
 	@echo "make ci     - what CI runs (.ci/run: both databases, deploy checks, .ci/checks/*.sh)"
 	@echo "make bench  - build a 100k-product shop in PostgreSQL, load it with wrk, print the table"
@@ -39,11 +40,18 @@ migrate: $(VENV)/.installed-runtime
 seed: migrate
 	PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
+# The web server and a background worker (emails...), both stopped by one Ctrl-C.
 run: seed
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PYTHON=$(BIN)/python HOST=$(HOST) PORT=$(PORT) scripts/run_dev.sh
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(COV) --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
+
+# Fast (seconds): CI runs it before the tests. The layers are in .importlinter.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py makemigrations --check --dry-run

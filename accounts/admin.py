@@ -9,7 +9,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import Role, User
 from accounts.services import user_deactivate, user_register, user_set_roles, user_update
-from petshop.core.admin_tools import ServiceModelAdmin, adopt_created, run_for_each
+from petshop.core.admin_tools import ServiceModelAdmin, run_for_each
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone")
 
@@ -129,8 +129,7 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             )
             if roles != set(user.roles):
                 user = user_set_roles(user=user, roles=roles)
-            adopt_created(obj, user)
-            return
+            return user
         profile = {
             name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS
         }

@@ -1,10 +1,21 @@
 """Every write to users and roles. Each function is one transaction."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
-from accounts.exceptions import LastAdmin, LastRole, RoleAlreadyAssigned, RoleNotHeld
+from accounts import emails
+from accounts.exceptions import (
+    InvalidResetToken,
+    LastAdmin,
+    LastRole,
+    RoleAlreadyAssigned,
+    RoleNotHeld,
+)
+from accounts.lock_objects import active_admins_lock, user_lock
 from accounts.models import Role, User
 from petshop.core.exceptions import InvalidInput
 
@@ -46,6 +57,7 @@ def user_register(
         # indexes let one through, and the other gets the same answer as if it had come later.
         _check_unique(username=username, email=email)
         raise
+    emails.send_welcome(user)
     return user
 
 
@@ -80,7 +92,7 @@ def user_update(*, user: User, **fields) -> User:
 @transaction.atomic
 def user_deactivate(*, user: User) -> User:
     """The account can no longer log in or use its tokens; its history stays."""
-    _guard_last_admin(user, _lock_admins())
+    _guard_last_admin(user, active_admins_lock())
     user.is_active = False
     user.save(update_fields=["is_active"])
     _blacklist_tokens(user)
@@ -109,22 +121,49 @@ def user_set_password(
     _validate_password(new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    emails.send_password_changed(user)
     return user
 
 
-def _lock_admins() -> list[int]:
-    """Lock every active admin's row, in primary-key order, and return their ids.
-
-    Called *before* a user's own row is locked whenever a change may take an admin away:
-    two admins stepping down at once then queue on the same first row instead of each
-    holding its own row and waiting for the other's (a deadlock, seen in
-    test_the_last_two_admins_stepping_down_at_once_leave_one)."""
-    return list(
-        User.objects.select_for_update()
-        .filter(is_staff=True, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+@transaction.atomic
+def user_password_reset_request(*, email: str) -> None:
+    """Email a one-use reset link to the active account with this address, if there is
+    one. The caller answers the same either way (no account enumeration)."""
+    user = (
+        User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(email="").first()
     )
+    if user is not None and user.has_usable_password():
+        emails.send_password_reset(user)
+
+
+def _user_from_uid(uid: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+@transaction.atomic
+def user_password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password with the uid and token of a reset email. A wrong, used or
+    expired token → InvalidResetToken; a weak password → InvalidInput on new_password.
+    Afterwards every refresh token is blacklisted, every session is logged out (the
+    session auth hash follows the password) and the token is spent (it is derived from
+    the password hash)."""
+    user = _user_from_uid(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    # Locked and checked again: two requests with one token at once, one wins.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    _validate_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _blacklist_tokens(user)
+    emails.send_password_changed(user)
+    return user
 
 
 def _guard_last_admin(user: User, admins: list[int]) -> None:
@@ -137,7 +176,7 @@ def _guard_last_admin(user: User, admins: list[int]) -> None:
 def user_role_add(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}.", field="role")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = user_lock(pk=user.pk)
     held = set(user.roles)
     if role in held:
         raise RoleAlreadyAssigned()
@@ -150,8 +189,8 @@ def user_role_add(*, user: User, role: str) -> User:
 def user_role_remove(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise RoleNotHeld(f"Unknown role {role!r}.")
-    admins = _lock_admins() if role == Role.ADMIN else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if role == Role.ADMIN else []
+    user = user_lock(pk=user.pk)
     held = set(user.roles)
     if role not in held:
         raise RoleNotHeld()
@@ -172,8 +211,8 @@ def user_set_roles(*, user: User, roles: set[str]) -> User:
         raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="roles")
     if not roles:
         raise LastRole()
-    admins = _lock_admins() if Role.ADMIN not in roles else []
-    user = User.objects.select_for_update().get(pk=user.pk)
+    admins = active_admins_lock() if Role.ADMIN not in roles else []
+    user = user_lock(pk=user.pk)
     if Role.ADMIN not in roles:
         _guard_last_admin(user, admins)
     _apply_roles(user, set(roles))

@@ -17,7 +17,7 @@ from catalog.services import (
     product_update,
     stock_set,
 )
-from petshop.core.admin_tools import REPORTED, ServiceModelAdmin, adopt_created, run_for_each
+from petshop.core.admin_tools import ServiceModelAdmin
 
 
 class _ServiceDecidesDeletion:
@@ -106,8 +106,7 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
 
     def save_with_services(self, request, obj, form, change):
         if not change:
-            adopt_created(obj, product_create(created_by=request.user, **form.cleaned_data))
-            return
+            return product_create(created_by=request.user, **form.cleaned_data)
         # Only what the form changed: list editing must not rewrite other fields.
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         stock = data.pop("stock", None)
@@ -115,20 +114,16 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
             product_update(product=obj, **data)
         if stock is not None:
             stock_set(product=obj, stock=stock)
+        return None
 
     def delete_with_services(self, request, obj):
-        if not product_delete(product=obj):
-            setattr(request, REPORTED, True)  # Django's "deleted successfully" would be untrue
-            messages.warning(
-                request, f"{obj} appears in orders, so it was deactivated instead of deleted."
-            )
+        if product_delete(product=obj):
+            return None
+        return f"{obj} appears in orders, so it was deactivated instead of deleted."
 
     def delete_queryset(self, request, queryset):
-        # Our own count replaces Django's "Successfully deleted N", which counts the
-        # deactivated ones too.
-        setattr(request, REPORTED, True)
         products = list(queryset.order_by("pk"))
-        kept = [str(p) for p in products if not product_delete(product=p)]
+        kept = [str(p) for p in products if self.delete_one(request, p) is not None]
         deleted = len(products) - len(kept)
         if deleted:
             messages.success(request, f"{deleted} product{'' if deleted == 1 else 's'} deleted.")
@@ -138,17 +133,15 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
                 f"{len(kept)} product(s) appear in orders and were deactivated instead of "
                 f"deleted: {', '.join(kept)}.",
             )
-        self.log_bulk_deletions(request)
 
 
 class _ReferenceDataAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     """Categories and pet types: listed with how many products use them; saved and
-    deleted through their services (`delete_one`), one in use refused with a message."""
+    deleted through their services (`delete_service`), one in use refused with a message."""
 
     list_display = ("name", "slug", "product_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    noun: tuple[str, str]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_product_count=Count("products"))
@@ -158,38 +151,28 @@ class _ReferenceDataAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         return obj._product_count
 
     def delete_with_services(self, request, obj):
-        self.delete_one(obj)
-
-    def delete_queryset(self, request, queryset):
-        run_for_each(
-            request, queryset.order_by("pk"), self.delete_one, done="deleted", noun=self.noun
-        )
-        self.log_bulk_deletions(request)
+        self.delete_service(obj)
 
 
 @admin.register(Category)
 class CategoryAdmin(_ReferenceDataAdmin):
-    noun = ("category", "categories")
-
     def save_with_services(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in ("name", "slug", "description")}
-        if change:
-            category_update(category=obj, **data)
-        else:
-            adopt_created(obj, category_create(**data))
+        if not change:
+            return category_create(**data)
+        category_update(category=obj, **data)
+        return None
 
     @staticmethod
-    def delete_one(category):
+    def delete_service(category):
         category_delete(category=category)
 
 
 @admin.register(PetType)
 class PetTypeAdmin(_ReferenceDataAdmin):
-    noun = ("pet type", "pet types")
-
     def save_with_services(self, request, obj, form, change):
         pet_type_save(pet_type=obj)
 
     @staticmethod
-    def delete_one(pet_type):
+    def delete_service(pet_type):
         pet_type_delete(pet_type=pet_type)

@@ -2,14 +2,19 @@
 invalidates the catalog cache when it commits."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, ProtectedError, When
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog import emails
 from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
+from catalog.lock_objects import product_lock, products_lock
 from catalog.models import Category, PetType, Product
 from catalog.signals import products_withdrawn
 from petshop.core.exceptions import InvalidInput
@@ -54,7 +59,7 @@ def product_create(*, created_by=None, **fields) -> Product:
 def product_update(*, product: Product, **fields) -> Product:
     # Re-read under lock: saving a stale in-memory stock figure would undo a checkout
     # that committed since the caller loaded the product.
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = product_lock(pk=product.pk)
     was_active = locked.is_active
     product.stock = locked.stock
     for name, value in fields.items():
@@ -140,9 +145,7 @@ def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
     changes nothing then.
     """
     ids = sorted(quantities)
-    products = {
-        p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    products = products_lock(pks=ids)
     unknown = [pid for pid in ids if pid not in products]
     if unknown:
         raise InvalidInput("Unknown product.", field="product_id", product_ids=unknown)
@@ -171,15 +174,10 @@ def _stock_shift(deltas: dict[int, int], *, locked: bool = False) -> None:
     deltas = {pid: d for pid, d in deltas.items() if d}
     if not deltas:
         return
-    # Lock in primary-key order first, as stock_reserve does: two releases (or a release
-    # and a checkout) over the same products then cannot lock them in opposite orders.
+    # Locked first, as stock_reserve does (in primary-key order): two releases (or a
+    # release and a checkout) over the same products cannot lock them in opposite orders.
     if not locked:
-        list(
-            Product.objects.select_for_update()
-            .filter(pk__in=deltas)
-            .order_by("pk")
-            .values_list("pk")
-        )
+        products_lock(pks=deltas)
     Product.objects.filter(pk__in=deltas).update(
         stock=Case(*(When(pk=pid, then=F("stock") + d) for pid, d in deltas.items()))
     )
@@ -194,3 +192,32 @@ def stock_set(*, product: Product, stock: int) -> Product:
     Product.objects.filter(pk=product.pk).update(stock=stock)
     invalidate_catalog()
     return product
+
+
+@dataclass(frozen=True)
+class LowStockDigest:
+    low: int  # active products at or below LOW_STOCK_THRESHOLD
+    sent: bool  # whether this call queued the digest
+    reason: str  # why not, when not sent
+
+
+@transaction.atomic
+def low_stock_digest_send(*, today: date | None = None) -> LowStockDigest:
+    """The daily digest to staff of active products low in stock (sold out first). Safe
+    to run twice a day: the second run sends nothing. Nothing low → nothing sent."""
+    today = today or timezone.localdate()
+    low = Product.objects.active().low_stock()
+    total = low.count()
+    if total == 0:
+        return LowStockDigest(low=0, sent=False, reason="nothing is low in stock")
+    if not settings.SHOP_STAFF_EMAILS:
+        return LowStockDigest(low=total, sent=False, reason="SHOP_STAFF_EMAILS is empty")
+    if emails.low_stock_digest_sent(today):
+        return LowStockDigest(low=total, sent=False, reason="already sent today")
+    products = list(
+        low.order_by("stock", "name").only("pk", "sku", "name", "stock")[: emails.DIGEST_MAX_LINES]
+    )
+    email = emails.send_low_stock_digest(products, total=total, day=today)
+    if email is None:  # queued meanwhile by a concurrent run
+        return LowStockDigest(low=total, sent=False, reason="already sent today")
+    return LowStockDigest(low=total, sent=True, reason="")

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.services import stock_release
-from petshop.core.exceptions import NotFound
+from returns import emails
 from returns.exceptions import (
     InvalidInput,
     InvalidTransition,
@@ -13,8 +13,10 @@ from returns.exceptions import (
     ReturnQuantityExceeded,
     ReturnWindowClosed,
 )
+from returns.lock_objects import return_lock
 from returns.models import MAX_RETURN_ITEMS, Return, ReturnLine, ReturnStatus
 from returns.selectors import claimed_quantities
+from sales.lock_objects import order_lock
 from sales.models import Order, OrderStatus
 from sales.services import invoice_credit
 
@@ -71,32 +73,22 @@ def _build_lines(
 @transaction.atomic
 def return_request(*, order: Order, items: list[dict]) -> Return:
     # Lock the order: two requests at once cannot both claim the same quantities.
-    try:
-        order = Order.objects.select_for_update().get(pk=order.pk)
-    except Order.DoesNotExist:  # deleted by a concurrent request since it was read
-        raise NotFound("That order no longer exists.") from None
+    order = order_lock(pk=order.pk)
     _check_returnable(order)
     lines = _build_lines(order, items)
     ret = Return.objects.create(order=order)
     for line in lines:
         line.return_request = ret
     ReturnLine.objects.bulk_create(lines)
+    emails.send_return_received(ret, lines=lines)
     return ret
-
-
-def _lock(ret: Return) -> Return:
-    try:
-        return Return.objects.select_for_update().select_related("order").get(pk=ret.pk)
-    except Return.DoesNotExist:  # withdrawn or deleted by a concurrent request
-        raise NotFound("That return no longer exists.") from None
 
 
 @transaction.atomic
 def return_update(
     *, return_request: Return, items: list[dict] | None = None, admin_notes: str | None = None
 ) -> Return:
-    Order.objects.select_for_update().get(pk=return_request.order_id)
-    ret = _lock(return_request)
+    ret = return_lock(ret=return_request)
     if ret.status != ReturnStatus.REQUESTED:
         raise InvalidTransition("Only a requested return can be edited.", from_status=ret.status)
     if items is not None:
@@ -118,7 +110,7 @@ def return_set_status(
 ) -> Return:
     """Approve, reject or process. Processing puts the quantities back into stock and
     credits the refund against the order's invoice."""
-    ret = _lock(return_request)
+    ret = return_lock(ret=return_request)
     if status not in ReturnStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
     if admin_notes is not None:
@@ -131,13 +123,14 @@ def return_set_status(
         invoice_credit(order=ret.order, amount=sum(line.refund_amount for line in lines))
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
+    emails.send_return_status(ret)
     return ret
 
 
 @transaction.atomic
 def return_delete(*, return_request: Return, by) -> None:
     """The owner withdraws a requested return; staff may also delete a rejected one."""
-    ret = _lock(return_request)
+    ret = return_lock(ret=return_request)
     allowed = (
         {ReturnStatus.REQUESTED, ReturnStatus.REJECTED}
         if by.is_shop_admin

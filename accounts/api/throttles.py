@@ -1,50 +1,61 @@
 """Login and register throttles (API.md, Auth): per client address AND per username.
 
-Both read the view's `throttle_scope` ('login' or 'register') and its rate from
-REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'] (THROTTLE_LOGIN / THROTTLE_REGISTER). Two
-separate buckets: one address cannot try many usernames, and many addresses cannot
-hammer one username. A refused request is a 429 with Retry-After (DRF's Throttled).
+DRF's face of the shop's rate limits (petshop.core.throttling, which the storefront's
+forms call too). Both read the view's `throttle_scope` ('login' or 'register'); its rate
+is REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][scope] (THROTTLE_LOGIN / THROTTLE_REGISTER).
+A refused request is a 429 with Retry-After (DRF's Throttled).
 """
 
-import hashlib
+from rest_framework.throttling import BaseThrottle
 
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+from petshop.core.throttling import client_address, rate_limit_hit, username_ident
 
 
-class _ScopedThrottle(ScopedRateThrottle):
+class _ShopThrottle(BaseThrottle):
     bucket = ""
 
-    def get_rate(self):
-        # Read at request time (DRF's class attribute is frozen at import), so a changed
-        # setting, e.g. in a test, takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    def __init__(self):
+        self.wait_seconds = None
 
-    def key_for(self, ident: str) -> str:
-        return self.cache_format % {"scope": f"{self.scope}:{self.bucket}", "ident": ident}
+    def ident(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        self.wait_seconds = rate_limit_hit(
+            scope=view.throttle_scope, bucket=self.bucket, ident=self.ident(request)
+        )
+        return self.wait_seconds is None
+
+    def wait(self):
+        return self.wait_seconds
 
 
-class ScopedAddressThrottle(_ScopedThrottle):
+class ScopedAddressThrottle(_ShopThrottle):
     """Keyed by the client address (X-Forwarded-For honoured per NUM_PROXIES)."""
 
     bucket = "address"
 
-    def get_cache_key(self, request, view):
-        return self.key_for(self.get_ident(request))
+    def ident(self, request) -> str | None:
+        return client_address(request)
 
 
-class ScopedUsernameThrottle(_ScopedThrottle):
+class ScopedUsernameThrottle(_ShopThrottle):
     """Keyed by the submitted username (any case; for login it may be an email)."""
 
     bucket = "username"
+    field = "username"
 
-    def get_cache_key(self, request, view):
+    def ident(self, request) -> str | None:
         data = request.data
-        username = data.get("username") if hasattr(data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None  # nothing to key on; the serializer will refuse the request
-        # Hashed: bounded key length whatever was sent, and no raw input in cache keys.
-        return self.key_for(hashlib.sha256(username.strip().lower().encode()).hexdigest())
+        return username_ident(data.get(self.field) if hasattr(data, "get") else None)
+
+
+class ScopedEmailThrottle(ScopedUsernameThrottle):
+    """Keyed by the submitted email address (any case): password reset requests."""
+
+    bucket = "email"
+    field = "email"
 
 
 AUTH_THROTTLES = [ScopedAddressThrottle, ScopedUsernameThrottle]
+PASSWORD_RESET_THROTTLES = [ScopedAddressThrottle, ScopedEmailThrottle]

@@ -1,39 +1,42 @@
 """What every app's Django admin shares: writes go through the domain services, and a
-refusal from a service (a DomainError) becomes a message with nothing changed.
+refusal from a service (a DomainError or a model ValidationError) changes nothing and
+says why.
 
-Django's admin saves objects itself (``form.save()``, ``obj.delete()``); the admins of
-this project override ``save_model`` / ``delete_model`` / ``delete_queryset`` to call
-the services instead, and use :meth:`ServiceModelAdmin.refuse` when a service says no.
+How, through Django's public hooks only:
+
+- Saving (change form, add form, list editing): the admin's form runs the services in
+  ``full_clean()``, once Django has validated and built the object, inside the admin
+  view's transaction (``save_with_services``). A refusal becomes an error beside the
+  field it names (and a message at the top): the form is shown again with what staff
+  typed. A form shown again after a POST means the whole request's transaction is
+  rolled back (``render_change_form``, ``changelist_view``), so an earlier service call
+  of the same request (another row of a list edit, the first of two services) is undone
+  too. Django logs and congratulates only valid forms, so nothing false is said.
+  ``save_model`` has nothing left to do.
+- Deleting (the delete page and the "delete selected" action): each object goes through
+  ``delete_with_services`` in its own transaction with its log entry; a refusal rolls
+  both back and is shown as a message; a service may also keep the object (e.g.
+  deactivate it instead) and say so.
 """
 
+import copy
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
 from petshop.core.exceptions import DomainError
+from petshop.core.refusals import add_refusal_to_form, refusal_text
 
-REFUSED = "_admin_refused"
-REPORTED = "_admin_bulk_reported"
-PENDING_DELETIONS = "_admin_pending_deletions"
+REFUSALS = (DomainError, ValidationError)
 
-
-def error_text(exc: Exception) -> str:
-    """The human text of a service refusal (a DomainError or a model ValidationError)."""
-    if isinstance(exc, DomainError):
-        return exc.detail
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return "; ".join(
-                f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
-                for field, errors in exc.message_dict.items()
-            )
-        return " ".join(exc.messages)
-    return str(exc)
+# The human text of a service refusal (kept under its old name for the admins).
+error_text = refusal_text
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -66,48 +69,148 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-def adopt_created(target, created) -> None:
-    """Make the admin's unsaved form instance the object a create service made, so
-    Django's log entry and redirect point at it."""
-    for field in created._meta.concrete_fields:
-        setattr(target, field.attname, getattr(created, field.attname))
-    target._state.adding = False
+def service_form(form_class, *, run: Callable, request, change: bool):
+    """`form_class` whose validation ends by running `run(form)` (the services): a
+    refusal becomes the form's errors; an object `run` returns (a create service's)
+    becomes the form's instance, so Django's log entry and redirect point at it."""
+
+    class ServiceForm(form_class):
+        def full_clean(self):
+            super().full_clean()
+            if not self.is_bound or self.errors or (change and not self.has_changed()):
+                return
+            try:
+                created = run(self)
+            except REFUSALS as exc:
+                add_refusal_to_form(self, exc)
+                messages.error(request, refusal_text(exc))
+            else:
+                if created is not None:
+                    self.instance = created
+
+    ServiceForm.__name__ = ServiceForm.__qualname__ = f"Service{form_class.__name__}"
+    return ServiceForm
+
+
+def _delete_selected_with_services(modeladmin, request, queryset):
+    """Django's "delete selected" (its confirmation page), the deletion itself done by
+    the admin's delete_queryset: through the services, reporting what happened."""
+    if not request.POST.get("post"):
+        return delete_selected(modeladmin, request, queryset)
+    if not modeladmin.has_delete_permission(request):
+        raise PermissionDenied
+    modeladmin.delete_queryset(request, queryset)
+    return None
+
+
+_delete_selected_with_services.short_description = delete_selected.short_description
+_delete_selected_with_services.allowed_permissions = ("delete",)
 
 
 class ServiceModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose save/delete hooks call services and may refuse.
+    """A ModelAdmin whose writes are services' (see the module's docstring).
 
-    Subclasses implement ``save_with_services`` / ``delete_with_services``. Django runs
-    ``save_model`` (change form, add form and list editing alike) and ``delete_model``
-    inside one ``transaction.atomic`` block; a refusal (DomainError, or a model
-    ValidationError from a service's full_clean) rolls that whole block back, the log
-    entry and the other rows of a list edit included, so a refused edit changes nothing;
-    the refusal is shown as an error and Django's success message is suppressed.
+    Subclasses implement ``save_with_services(request, obj, form, change)`` (returning
+    the object a create service made, if any) and ``delete_with_services(request, obj)``
+    (returning None once deleted, or a message saying what was done instead).
     """
 
-    def save_with_services(self, request, obj, form, change) -> None:
+    def save_with_services(self, request, obj, form, change):
         raise NotImplementedError  # each admin calls its services here
 
-    def delete_with_services(self, request, obj) -> None:
+    def delete_with_services(self, request, obj) -> str | None:
         raise NotImplementedError
 
+    # --- saving ---
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return self._service_form(form, request, change=change)
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        return self._service_form(form, request, change=True)
+
+    def _service_form(self, form, request, *, change):
+        def run(bound):
+            return self.save_with_services(request, bound.instance, bound, change)
+
+        return service_form(form, run=run, request=request, change=change)
+
     def save_model(self, request, obj, form, change):
-        if self.was_refused(request):
-            return  # an earlier row of the same list edit was refused: all is rolled back
-        try:
-            self.save_with_services(request, obj, form, change)
-        except (DomainError, ValidationError) as exc:
-            self.refuse(request, exc)
+        pass  # done by the form's services (see service_form)
 
-    def delete_model(self, request, obj):
-        try:
-            self.delete_with_services(request, obj)
-        except (DomainError, ValidationError) as exc:
-            self.refuse(request, exc)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST":
+            # Shown again after a POST: a refusal or an invalid input. Nothing of this
+            # request is kept (changeform_view runs in a transaction).
+            transaction.set_rollback(True, using=router.db_for_write(self.model))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def save_related(self, request, form, formsets, change):
-        if not self.was_refused(request):
-            super().save_related(request, form, formsets, change)
+    def changelist_view(self, request, extra_context=None):
+        # List editing validates (and so runs the services) before Django's own
+        # transaction: one around the whole request keeps a refused list edit whole.
+        using = router.db_for_write(self.model)
+        with transaction.atomic(using=using):
+            response = super().changelist_view(request, extra_context)
+            if request.method == "POST" and "_save" in request.POST and response.status_code == 200:
+                transaction.set_rollback(True, using=using)  # the list edit shown again
+            return response
+
+    # --- deleting ---
+
+    def delete_one(self, request, obj) -> str | None:
+        """Delete `obj` through the services in its own transaction, with its log entry;
+        None once deleted, else the message of what was done instead. Raises a refusal
+        (DomainError, ValidationError) with nothing changed."""
+        as_it_was = copy.copy(obj)  # the deletion clears obj's primary key
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            instead = self.delete_with_services(request, obj)
+            if instead is None:
+                self.log_deletions(request, [as_it_was])
+        return instead
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST" or not request.POST:
+            return super().delete_view(request, object_id, extra_context)  # the question
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_delete_permission(request, obj):
+            return super().delete_view(request, object_id, extra_context)  # Django's 404/403
+        display, back = str(obj), self._change_url(obj.pk)
+        try:
+            instead = self.delete_one(request, obj)
+        except REFUSALS as exc:
+            messages.error(request, refusal_text(exc))
+            return HttpResponseRedirect(back)
+        if instead is not None:
+            messages.warning(request, instead)
+            return HttpResponseRedirect(back)
+        return self.response_delete(request, display, quote(object_id))
+
+    def delete_queryset(self, request, queryset):
+        opts = self.opts
+        run_for_each(
+            request,
+            queryset.order_by("pk"),
+            lambda obj: self.delete_one(request, obj),
+            done="deleted",
+            noun=(str(opts.verbose_name), str(opts.verbose_name_plural)),
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_with_services, name, description)
+        return actions
+
+    def _change_url(self, pk) -> str:
+        opts = self.opts
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(pk)],
+            current_app=self.admin_site.name,
+        )
 
     # --- the same actions as buttons on one object's change page ---
 
@@ -158,80 +261,6 @@ class ServiceModelAdmin(admin.ModelAdmin):
         response = func(self, request, self.get_queryset(request).filter(pk=obj.pk))
         return response or HttpResponseRedirect("../change/")
 
-    def refuse(self, request, exc: Exception) -> None:
-        transaction.set_rollback(True)
-        setattr(request, REFUSED, True)
-        messages.error(request, error_text(exc))
-
-    @staticmethod
-    def was_refused(request) -> bool:
-        return getattr(request, REFUSED, False)
-
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        # After a refusal, or after a bulk service call has reported its own outcome
-        # (run_for_each), Django's generic "successfully ..." would be untrue.
-        suppressed = self.was_refused(request) or getattr(request, REPORTED, False)
-        if suppressed and level == messages.SUCCESS:
-            return
-        super().message_user(request, message, level, *args, **kwargs)
-
-    def log_addition(self, request, obj, message):
-        if self.was_refused(request):  # the object was never created: nothing to log
-            return None
-        return super().log_addition(request, obj, message)
-
-    def log_deletions(self, request, queryset):
-        if isinstance(queryset, models.QuerySet):
-            # The bulk "delete selected" action logs before it deletes, but our
-            # delete_queryset goes through services that may refuse some rows: it logs
-            # afterwards (log_bulk_deletions) only the rows really gone.
-            setattr(request, PENDING_DELETIONS, list(queryset))
-            return []
-        return super().log_deletions(request, queryset)
-
-    def log_bulk_deletions(self, request) -> None:
-        pending = getattr(request, PENDING_DELETIONS, [])
-        kept = set(
-            self.model._default_manager.filter(pk__in=[o.pk for o in pending]).values_list(
-                "pk", flat=True
-            )
-        )
-        gone = [obj for obj in pending if obj.pk not in kept]
-        if gone:
-            super().log_deletions(request, gone)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        if self.was_refused(request):  # the formsets were never saved
-            return []
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_change(self, request, obj, message):
-        if self.was_refused(request):  # nothing changed, and the transaction is rolled back
-            return None
-        return super().log_change(request, obj, message)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if self.was_refused(request):
-            return HttpResponseRedirect(request.path)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        if self.was_refused(request):
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
-
-    def response_delete(self, request, obj_display, obj_id):
-        if self.was_refused(request):  # the object is still there: back to it
-            opts = self.opts
-            return HttpResponseRedirect(
-                reverse(
-                    f"admin:{opts.app_label}_{opts.model_name}_change",
-                    args=[quote(obj_id)],
-                    current_app=self.admin_site.name,
-                )
-            )
-        return super().response_delete(request, obj_display, obj_id)
-
 
 def run_for_each(
     request,
@@ -247,13 +276,12 @@ def run_for_each(
     (``messages.warning``). ``done`` completes "3 orders ..." (e.g. "moved to shipped");
     ``describe(obj, result)``, if given, adds each success's outcome to the message.
     """
-    setattr(request, REPORTED, True)
     moved, refused, outcomes = 0, [], []
     for obj in objects:
         try:
             result = apply(obj)
-        except (DomainError, ValidationError) as exc:
-            refused.append(f"{obj}: {error_text(exc)}")
+        except REFUSALS as exc:
+            refused.append(f"{obj}: {refusal_text(exc)}")
         else:
             moved += 1
             if describe is not None:

@@ -142,16 +142,6 @@ class InvoiceAdmin(ServiceModelAdmin):
     def delete_with_services(self, request, obj):
         invoice_delete(invoice=obj)
 
-    def delete_queryset(self, request, queryset):
-        run_for_each(
-            request,
-            queryset.order_by("pk"),
-            lambda invoice: invoice_delete(invoice=invoice),
-            done="deleted",
-            noun=("invoice", "invoices"),
-        )
-        self.log_bulk_deletions(request)
-
     # --- actions ---
 
     @admin.action(description="Record payment of selected invoices (asks for the references)")

@@ -31,6 +31,7 @@ from sales.api.serializers import (
     OrderAddressSerializer,
     OrderSerializer,
     OrderStatusSerializer,
+    PlacedOrderSerializer,
 )
 from sales.models import Cart, CartLine, Invoice, Order
 from sales.services import (
@@ -200,12 +201,10 @@ class OrderViewSet(
     def create(self, request):
         data = validated(CheckoutSerializer, request.data)
         key = request.headers.get("Idempotency-Key") or None
-        order, created = order_place(
-            user=request.user, idempotency_key=key, with_details=True, **data
-        )
-        if created:  # comes with its lines, history and invoice (no re-read needed)
-            return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
-        return self._render(order)
+        placed = order_place(user=request.user, idempotency_key=key, **data)
+        if placed.created:  # rendered from the rows checkout wrote: nothing read back
+            return Response(PlacedOrderSerializer(placed).data, status=status.HTTP_201_CREATED)
+        return self._render(placed.order)
 
     @extend_schema(
         request=OrderAddressSerializer,

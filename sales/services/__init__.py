@@ -14,7 +14,7 @@ from sales.services.cart import (  # noqa: F401
     cart_set_quantity,
     carts_cleanup,
 )
-from sales.services.checkout import checkout_keys_cleanup, order_place  # noqa: F401
+from sales.services.checkout import PlacedOrder, checkout_keys_cleanup, order_place  # noqa: F401
 from sales.services.invoices import (  # noqa: F401
     invoice_credit,
     invoice_delete,

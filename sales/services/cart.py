@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from sales.exceptions import CartLimitExceeded, InsufficientStock, InvalidInput, NotInCart
+from sales.lock_objects import cart_line_lock, cart_lock
 from sales.models import MAX_CART_PRODUCTS, MAX_LINE_QUANTITY, Cart, CartLine
 
 
@@ -47,20 +48,13 @@ def _check_stock(product: Product, quantity: int) -> None:
         )
 
 
-def _lock(cart: Cart) -> bool:
-    """Touch the cart first thing in every write: the UPDATE also locks the cart row until
-    the transaction ends, so writes to one cart (and a checkout emptying it) run one
-    after the other and none is lost. False if the cart is gone."""
-    return Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()) > 0
-
-
 @transaction.atomic
 def cart_add(*, cart: Cart, product_id: int, quantity: int = 1) -> CartLine:
     """Add `quantity` of a product, on top of what the cart already holds."""
     _check_quantity(quantity)
-    _lock(cart)
+    cart_lock(cart=cart)
     product = _sellable_products([product_id])[product_id]
-    line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
+    line = cart_line_lock(cart=cart, product_id=product.pk)
     new_quantity = quantity + (line.quantity if line else 0)
     _check_quantity(new_quantity)
     _check_stock(product, new_quantity)
@@ -77,13 +71,8 @@ def cart_add(*, cart: Cart, product_id: int, quantity: int = 1) -> CartLine:
 @transaction.atomic
 def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> CartLine | None:
     """Set a line's quantity; 0 removes the line. Not in the cart → NotInCart."""
-    _lock(cart)
-    line = (
-        CartLine.objects.select_for_update()
-        .select_related("product")
-        .filter(cart=cart, product_id=product_id)
-        .first()
-    )
+    cart_lock(cart=cart)
+    line = cart_line_lock(cart=cart, product_id=product_id)
     if line is None:
         raise NotInCart()
     if quantity == 0:
@@ -102,7 +91,7 @@ def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> CartLine
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, product_id: int) -> None:
-    _lock(cart)
+    cart_lock(cart=cart)
     deleted, _ = CartLine.objects.filter(cart=cart, product_id=product_id).delete()
     if not deleted:
         raise NotInCart()
@@ -110,7 +99,7 @@ def cart_remove(*, cart: Cart, product_id: int) -> None:
 
 @transaction.atomic
 def cart_clear(*, cart: Cart) -> None:
-    _lock(cart)
+    cart_lock(cart=cart)
     cart.lines.all().delete()
 
 
@@ -143,7 +132,7 @@ def validate_lines(items: list[dict]) -> dict[int, Product]:
 @transaction.atomic
 def cart_replace(*, cart: Cart, items: list[dict]) -> Cart:
     """Replace the whole cart at once, all or nothing."""
-    _lock(cart)
+    cart_lock(cart=cart)
     validate_lines(items)
     cart.lines.all().delete()
     CartLine.objects.bulk_create(
@@ -161,9 +150,9 @@ def cart_merge(*, source: Cart, target: Cart) -> list[str]:
         return []
     # Source first: of two logins merging one visitor cart at once, the second waits
     # here, then finds it deleted and adds nothing twice.
-    if not _lock(source):
+    if not cart_lock(cart=source):
         return []
-    _lock(target)
+    cart_lock(cart=target)
     messages = []
     existing = {line.product_id: line for line in target.lines.select_related("product")}
     for line in source.lines.select_related("product"):

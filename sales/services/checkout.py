@@ -3,6 +3,7 @@
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,13 +11,42 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
+from sales import emails
 from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
-from sales.models import Cart, CheckoutKey, Order, OrderLine, OrderStatus, OrderStatusChange
+from sales.lock_objects import cart_lock_for_user
+from sales.models import (
+    CheckoutKey,
+    Invoice,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+)
 from sales.services.cart import check_line_shapes
 from sales.services.invoices import invoice_create
 from sales.services.orders import check_shipping_address
 
 IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """What `order_place` did, as an explicit value (like Saleor's `OrderInfo`).
+
+    For a new order (`created`), `lines`, `history` and `invoices` are exactly the rows
+    this checkout wrote, so a caller that only renders the new order (the API) need not
+    read them back; for a replayed Idempotency-Key nothing was written and they are
+    empty: read the order's details from the database. Unpacks as `(order, created)`.
+    """
+
+    order: Order
+    created: bool
+    lines: tuple[OrderLine, ...] = ()
+    history: tuple[OrderStatusChange, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
+
+    def __iter__(self):
+        return iter((self.order, self.created))
 
 
 def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
@@ -48,13 +78,13 @@ def order_place(
     shipping_address: str,
     items: list[dict] | None = None,
     idempotency_key: str | None = None,
-    with_details: bool = False,
-) -> tuple[Order, bool]:
+) -> PlacedOrder:
     """Place an order from the user's cart, or from `items` ("buy now", cart untouched).
 
     One transaction: stock taken for every line (or nothing, with every short line
     reported), prices frozen, total computed here, invoice issued, cart emptied.
-    Returns (order, created); with a known `idempotency_key`, the first order and False.
+    Returns a PlacedOrder (unpacks as `(order, created)`); with a known
+    `idempotency_key`, the first order and created False.
     """
     shipping_address = check_shipping_address(shipping_address)
     if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
@@ -66,7 +96,7 @@ def order_place(
     if idempotency_key:
         existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
         if existing is not None:
-            return existing, False
+            return PlacedOrder(order=existing, created=False)
     try:
         with transaction.atomic():
             key_record = None
@@ -76,19 +106,19 @@ def order_place(
                 key_record = CheckoutKey.objects.create(
                     user=user, key=idempotency_key, fingerprint=fingerprint
                 )
-            order = _place(user=user, shipping_address=shipping_address, items=items)
-            written = order.__dict__.pop("_written")
-            if with_details:
-                _remember(order, **written)
+            placed = _place(user=user, shipping_address=shipping_address, items=items)
+            emails.send_order_confirmation(
+                placed.order, invoice=placed.invoices[0], lines=placed.lines
+            )
             if key_record is not None:
-                key_record.order = order
+                key_record.order = placed.order
                 key_record.save(update_fields=["order"])
-            return order, True
+            return placed
     except IntegrityError:
         if idempotency_key:
             existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
             if existing is not None:
-                return existing, False
+                return PlacedOrder(order=existing, created=False)
         raise
 
 
@@ -100,12 +130,12 @@ def checkout_keys_cleanup(*, now=None) -> int:
     return deleted
 
 
-def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
+def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOrder:
     cart = None
     if items is None:
         # Locked (cart writes lock it too) so a line added while we check out is
         # neither lost by the emptying below nor ordered half-way.
-        cart = Cart.objects.select_for_update().filter(user=user).first()
+        cart = cart_lock_for_user(user=user)
         items = (
             [
                 {"product_id": line.product_id, "quantity": line.quantity}
@@ -148,22 +178,9 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> Order:
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
     invoice = invoice_create(order=order)
-    order._written = {"lines": lines, "history": [change], "invoices": [invoice]}
-    return order
-
-
-def _remember(order: Order, **related) -> None:
-    """With `with_details=True` (a caller that only renders the new order, such as the
-    API): give it what Order.objects.with_details() would load. Its lines, history and
-    invoice are exactly the rows this transaction wrote, so they need not be read back
-    (five queries, about a third of a checkout's CPU). The same bookkeeping Django's
-    prefetch_related does; like any prefetch it does not see later writes, hence opt-in."""
-    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, objects in related.items():
-        queryset = getattr(order, name).get_queryset()
-        queryset._result_cache = list(objects)
-        queryset._prefetch_done = True
-        cache[name] = queryset
+    return PlacedOrder(
+        order=order, created=True, lines=tuple(lines), history=(change,), invoices=(invoice,)
+    )
 
 
 def _order_number() -> str:

@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from petshop.core.exceptions import InvalidInput, NotFound
+from petshop.core.exceptions import InvalidInput
+from sales import emails
 from sales.exceptions import InvalidTransition, InvoiceExists
+from sales.lock_objects import invoice_lock, live_invoice_lock, order_lock
 from sales.models import (
     INVOICE_TRANSITIONS,
     Invoice,
@@ -40,7 +42,7 @@ def _next_invoice_number(year: int) -> str:
 def invoice_issue(*, order: Order, due_date: date | None = None) -> Invoice:
     # Lock (and re-read) the order first, so two staff issuing at once cannot both pass
     # the checks below, and a cancellation that just committed is seen.
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = order_lock(pk=order.pk)
     if order.status == OrderStatus.CANCELLED:
         raise InvalidTransition("A cancelled order cannot be invoiced.", from_status=order.status)
     if Invoice.objects.live().filter(order=order).exists():
@@ -66,16 +68,9 @@ def invoice_create(*, order: Order, due_date: date | None = None) -> Invoice:
     )
 
 
-def _lock(invoice: Invoice) -> Invoice:
-    try:
-        return Invoice.objects.select_for_update().get(pk=invoice.pk)
-    except Invoice.DoesNotExist:  # deleted by a concurrent request since it was read
-        raise NotFound("That invoice no longer exists.") from None
-
-
 @transaction.atomic
 def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if "due_date" in fields:
         if fields["due_date"] < timezone.localdate(invoice.issued_at):
             raise InvalidInput("The due date cannot be before the issue date.", field="due_date")
@@ -88,18 +83,20 @@ def invoice_update(*, invoice: Invoice, **fields) -> Invoice:
 
 @transaction.atomic
 def invoice_set_status(*, invoice: Invoice, status: str, payment_reference: str = "") -> Invoice:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if status not in InvoiceStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
     if payment_reference:
         invoice.payment_reference = payment_reference
     invoice.transition_to(status)  # saves, with paid_at / amount_refunded as the move implies
+    if status == InvoiceStatus.PAID:
+        emails.send_invoice_paid(invoice)
     return invoice
 
 
 @transaction.atomic
 def invoice_delete(*, invoice: Invoice) -> None:
-    invoice = _lock(invoice)
+    invoice = invoice_lock(pk=invoice.pk)
     if invoice.status != InvoiceStatus.CANCELLED:
         raise InvalidTransition(
             "Only a cancelled invoice can be deleted.", from_status=invoice.status
@@ -107,22 +104,24 @@ def invoice_delete(*, invoice: Invoice) -> None:
     invoice.delete()
 
 
-def invoice_void_for_cancelled_order(*, order: Order) -> None:
-    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid."""
-    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+def invoice_void_for_cancelled_order(*, order: Order) -> Invoice | None:
+    """A cancelled order's live invoice: cancelled if unpaid, refunded in full if paid.
+    Returns it (None if the order had none)."""
+    invoice = live_invoice_lock(order=order)
     if invoice is None:
-        return
+        return None
     if invoice.status == InvoiceStatus.PAID:
         invoice.transition_to(InvoiceStatus.REFUNDED)
     elif invoice.can_transition_to(InvoiceStatus.CANCELLED):
         invoice.transition_to(InvoiceStatus.CANCELLED)
+    return invoice
 
 
 @transaction.atomic
 def invoice_credit(*, order: Order, amount: Decimal) -> Invoice | None:
     """A processed return's refund, credited against the order's live invoice. Once the
     whole total is credited the invoice is `refunded` if it was paid, `cancelled` if not."""
-    invoice = Invoice.objects.live().select_for_update().filter(order=order).first()
+    invoice = live_invoice_lock(order=order)
     if invoice is None:
         return None
     invoice.amount_refunded = min(invoice.total, invoice.amount_refunded + amount)
@@ -142,6 +141,17 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     # A bulk form of Invoice.transition_to: only statuses the table lets become overdue.
     movable = [s for s, targets in INVOICE_TRANSITIONS.items() if InvoiceStatus.OVERDUE in targets]
-    return Invoice.objects.filter(status__in=movable, due_date__lt=today).update(
-        status=InvoiceStatus.OVERDUE
+    # Locked in primary-key order, so a payment recorded meanwhile is not overwritten and
+    # the reminders go exactly to the invoices this run marks.
+    ids = list(
+        Invoice.objects.select_for_update()
+        .filter(status__in=movable, due_date__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    if not ids:
+        return 0
+    Invoice.objects.filter(pk__in=ids).update(status=InvoiceStatus.OVERDUE)
+    for invoice in Invoice.objects.filter(pk__in=ids).select_related("order__user"):
+        emails.send_invoice_overdue(invoice)
+    return len(ids)

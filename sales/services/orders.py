@@ -4,8 +4,9 @@ The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
 from django.db import transaction
 
 from catalog.services import stock_release
-from petshop.core.exceptions import NotFound
+from sales import emails
 from sales.exceptions import InvalidInput, InvalidTransition
+from sales.lock_objects import order_lock
 from sales.models import Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order
 
@@ -47,20 +48,11 @@ def order_address_editable_by(order: Order, *, by) -> bool:
     return order.status in editable
 
 
-def _lock(order: Order) -> Order:
-    # Every status change starts by locking the order row, so two racing changes
-    # (a cancel and a ship) run one after the other and the second sees the first.
-    try:
-        return Order.objects.select_for_update().get(pk=order.pk)
-    except Order.DoesNotExist:  # deleted by a concurrent request since it was read
-        raise NotFound("That order no longer exists.") from None
-
-
 @transaction.atomic
 def order_cancel(*, order: Order, by) -> Order:
     """Cancel: every line's quantity goes back into stock; the invoice is cancelled if
     unpaid, refunded in full if paid."""
-    order = _lock(order)
+    order = order_lock(pk=order.pk)
     if not order_cancellable_by(order, by=by):
         raise InvalidTransition(
             f"An order that is {order.status} can no longer be cancelled.",
@@ -69,7 +61,8 @@ def order_cancel(*, order: Order, by) -> Order:
         )
     order.transition_to(OrderStatus.CANCELLED, by=by)
     stock_release(quantities={line.product_id: line.quantity for line in order.lines.all()})
-    invoice_void_for_cancelled_order(order=order)
+    invoice = invoice_void_for_cancelled_order(order=order)
+    emails.send_order_cancelled(order, invoice=invoice)
     return order
 
 
@@ -81,15 +74,16 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
     if status == OrderStatus.CANCELLED:
         return order_cancel(order=order, by=by)
-    order = _lock(order)
+    order = order_lock(pk=order.pk)
     order.transition_to(status, by=by)
+    emails.send_order_status(order)
     return order
 
 
 @transaction.atomic
 def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
     shipping_address = check_shipping_address(shipping_address)
-    order = _lock(order)
+    order = order_lock(pk=order.pk)
     if not order_address_editable_by(order, by=by):
         raise InvalidTransition(
             f"The shipping address of an order that is {order.status} can no longer change.",
@@ -103,7 +97,7 @@ def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
 @transaction.atomic
 def order_delete(*, order: Order) -> None:
     """Only a cancelled order may be deleted (with its invoices and returns)."""
-    order = _lock(order)
+    order = order_lock(pk=order.pk)
     if order.status != OrderStatus.CANCELLED:
         raise InvalidTransition("Only a cancelled order can be deleted.", from_status=order.status)
     order.invoices.all().delete()

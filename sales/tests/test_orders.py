@@ -145,7 +145,7 @@ def test_cancel_restocks_every_line(admin):
         user=UserFactory(),
         shipping_address="1 Dog Lane",
         items=[{"product_id": a.pk, "quantity": 3}, {"product_id": b.pk, "quantity": 7}],
-    )[0]
+    ).order
     assert (stock(a), stock(b)) == (7, 3)
     order_cancel(order=order, by=admin)
     assert (stock(a), stock(b)) == (10, 10)
