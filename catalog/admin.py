@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from audit.admin import AuditRecordInline
 from catalog import imaging
-from catalog.models import Category, PetType, Product, ProductImage
+from catalog.models import Category, FacetCell, PetType, Product, ProductImage
 from catalog.photos import (
     photo_view,
     product_image_add,
@@ -364,3 +364,22 @@ class PetTypeAdmin(_ReferenceDataAdmin):
     @staticmethod
     def delete_service(pet_type):
         pet_type_delete(pet_type=pet_type)
+
+
+@admin.register(FacetCell)
+class FacetCellAdmin(admin.ModelAdmin):
+    """Read-only: the facet cube is the database's own (a trigger on products keeps it,
+    see catalog.search); staff may look, to check a count, never edit."""
+
+    list_display = ("pet_type_id", "category_id", "brand", "band", "in_stock", "is_active", "count")
+    list_filter = ("is_active", "in_stock", "band")
+    search_fields = ("brand",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,17 +7,19 @@ from decimal import Decimal
 import django_filters
 from django import forms
 
-from catalog.api.filters import ORDERINGS, PRICE_FILTER, ProductFilter
+from catalog.api.filters import ORDERINGS, PRICE_FILTER, RELEVANCE, ProductFilter
+from catalog.search import CENT, normalise_term
 from catalog.selectors import nav_categories, nav_pet_types
 
 SORT_LABELS = {
+    RELEVANCE: "Best match",  # name order when nothing is searched
     "name": "Name A–Z",
     "-name": "Name Z–A",
     "price": "Price, low to high",
     "-price": "Price, high to low",
     "-created_at": "Newest first",
 }
-assert set(SORT_LABELS) <= set(ORDERINGS)  # only orderings the API's FilterSet knows
+assert set(SORT_LABELS) <= {RELEVANCE, *ORDERINGS}  # only orderings the API's FilterSet knows
 
 
 def _pet_type_choices():
@@ -96,7 +98,60 @@ class StorefrontProductFilter(ProductFilter):
     def filter_in_stock_only(self, queryset, name, value):
         return queryset.in_stock() if value else queryset
 
+    def in_stock_selection(self) -> bool | None:
+        return True if self.form.cleaned_data.get("in_stock") else None
+
     def cache_parts(self) -> tuple:
-        """The valid filter values, normalised: the part of a cache key naming this list."""
-        data = self.form.cleaned_data
-        return tuple(sorted((k, str(v)) for k, v in data.items() if v not in (None, "", False)))
+        """The valid filter values, normalised: the part of a cache key naming this list.
+        The search term and brands match in any case, so their case is no part of it."""
+        data = dict(self.form.cleaned_data)
+        data["search"] = normalise_term(data.get("search"))
+        data["brand"] = sorted({b.lower() for b in data.get("brand") or ()})
+        if not data.get("ordering"):
+            data["ordering"] = RELEVANCE if data["search"] else "name"
+        return tuple(sorted((k, str(v)) for k, v in data.items() if v not in (None, "", False, [])))
+
+    def facet_cache_parts(self) -> tuple:
+        # The order of the list changes no count.
+        return tuple(part for part in self.cache_parts() if part[0] != "ordering")
+
+
+def filter_panel(*, facets: dict, form) -> dict:
+    """The storefront filter panel's choices, each with its count and whether it is
+    picked. Empty choices are left out (the facets hold none), except a picked one, so
+    a shopper can always see and undo what they picked."""
+    data = form.cleaned_data
+
+    def choices(items, picked: str, reference) -> list[dict]:
+        rows = [{**item, "selected": item["slug"] == picked} for item in items]
+        if picked and picked not in {item["slug"] for item in items}:
+            name = next((r.name for r in reference if r.slug == picked), picked)
+            rows.append({"slug": picked, "name": name, "count": 0, "selected": True})
+        return rows
+
+    picked_brands = list(dict.fromkeys(data.get("brand") or ()))
+    lower_picked = {b.lower() for b in picked_brands}
+    brands = [{**b, "selected": b["name"].lower() in lower_picked} for b in facets["brand"]]
+    shown = {b["name"].lower() for b in facets["brand"]}
+    brands += [
+        {"name": b, "count": 0, "selected": True} for b in picked_brands if b.lower() not in shown
+    ]
+
+    def as_text(value):
+        return str(value.quantize(CENT)) if value is not None else None
+
+    picked_range = (as_text(data.get("min_price")), as_text(data.get("max_price")))
+    prices = []
+    for band in facets["price"]:
+        # A band holds min <= price < max; the list's max_price is inclusive.
+        max_price = as_text(Decimal(band["max"]) - CENT) if band["max"] is not None else None
+        prices.append(
+            {**band, "max_price": max_price, "selected": picked_range == (band["min"], max_price)}
+        )
+    return {
+        "pet_types": choices(facets["pet_type"], data.get("pet_type") or "", nav_pet_types()),
+        "categories": choices(facets["category"], data.get("category") or "", nav_categories()),
+        "brands": brands,
+        "prices": prices,
+        "in_stock_count": facets["in_stock"].get("true", 0),
+    }

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -112,6 +113,10 @@ class Product(UniqueInAnyCase, models.Model):
         blank=True,
         related_name="+",
     )
+    # Kept by the database on PostgreSQL (a trigger over name, brand, sku, description and
+    # the category's and pet type's names, see migration "search_vector"), whatever
+    # writes the row; never set from Python. Unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     UNIQUE_IN_ANY_CASE = ("sku",)
     objects = ProductQuerySet.as_manager()
@@ -211,3 +216,34 @@ class ProductImage(models.Model):
 
     def __str__(self):
         return f"Photo {self.position + 1} of product {self.product_id}"
+
+
+class FacetCell(models.Model):
+    """How many products share one (pet type, category, brand, price band, in stock,
+    active) combination: the facet counts of an unsearched catalog (catalog.search),
+    read from a few thousand cells instead of counting 100,000 rows.
+
+    Kept by the database on PostgreSQL (an AFTER trigger on catalog_product, see
+    migration "facet_cells"), whatever writes the product, touching a cell only when a
+    product moves between cells (a sale that leaves stock above zero does not). Empty
+    and unused on SQLite, where facets are always counted from the rows."""
+
+    pet_type_id = models.BigIntegerField()
+    category_id = models.BigIntegerField()
+    brand = models.CharField(max_length=100, blank=True)
+    band = models.SmallIntegerField()
+    in_stock = models.BooleanField()
+    is_active = models.BooleanField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active", "pet_type_id", "category_id", "brand", "band", "in_stock"],
+                name="facet_cell_key",
+            ),
+            models.CheckConstraint(condition=Q(count__gte=0), name="facet_cell_count_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.pet_type_id}/{self.category_id}/{self.brand}/{self.band}: {self.count}"

@@ -3,11 +3,12 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from catalog.filters import StorefrontProductFilter
+from catalog.filters import StorefrontProductFilter, filter_panel
 from catalog.forms import AddToCartForm
 from catalog.models import Product
 from catalog.pages import product_detail as product_detail_data
 from catalog.pages import product_featured, product_page_list
+from catalog.search import cached_did_you_mean, product_facets
 
 
 def home(request):
@@ -18,10 +19,19 @@ def product_list(request):
     filterset = StorefrontProductFilter(request.GET, queryset=Product.objects.active())
     filterset.form.is_valid()  # invalid values are shown as errors and ignored
     page = product_page_list(filterset=filterset, page=request.GET.get("page"))
+    facets = product_facets(filterset=filterset, cache_parts=filterset.facet_cache_parts())
+    term = filterset.search_term
     return render(
         request,
         "catalog/product_list.html",
-        {"filter": filterset, "form": filterset.form, "page": page},
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "panel": filter_panel(facets=facets, form=filterset.form),
+            # Only for a search that found nothing: the closest names instead.
+            "did_you_mean": cached_did_you_mean(term) if term and not page["count"] else [],
+        },
     )
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # search lookups (trigram); harmless on SQLite
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",

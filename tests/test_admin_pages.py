@@ -77,6 +77,12 @@ def shop(db):
         event="test",
         related=customer,
     )
+    from catalog.models import FacetCell
+
+    if not FacetCell.objects.exists():  # SQLite: no trigger keeps the facet cube there
+        FacetCell.objects.create(
+            pet_type_id=1, category_id=1, brand="Acme", band=0, in_stock=True, is_active=True
+        )
     return customer
 
 

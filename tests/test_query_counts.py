@@ -115,6 +115,18 @@ FACES = [
         "anonymous",
         lambda s: "/api/v1/products/?page_size=100&search=product",
     ),
+    Face(
+        "API product facets",
+        "anonymous",
+        lambda s: "/api/v1/products/facets/?search=product&brand=Acme&pet_type=dog",
+        grows=False,  # counts grow, the body's size need not
+    ),
+    Face(
+        "API product suggestions",
+        "anonymous",
+        lambda s: "/api/v1/products/suggest/?q=prod",
+        grows=False,  # at most 8
+    ),
     Face("API categories", "anonymous", lambda s: "/api/v1/categories/?page_size=100", grows=False),
     Face("API pet types", "anonymous", lambda s: "/api/v1/pet-types/?page_size=100", grows=False),
     Face("API users", "admin", lambda s: "/api/v1/users/?page_size=100"),
@@ -143,6 +155,12 @@ FACES = [
     Face("store home", "anonymous", lambda s: "/", grows=False),
     Face("store catalog", "anonymous", lambda s: "/products/"),
     Face("store catalog searched", "anonymous", lambda s: "/products/?search=product"),
+    Face(
+        "store catalog, nothing found",
+        "anonymous",
+        lambda s: "/products/?search=zzzqqq",
+        grows=False,
+    ),
     Face(
         "store product",
         "anonymous",

@@ -190,3 +190,47 @@ class ProductWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = list(PRODUCT_FIELDS)  # exactly what the services accept
+
+
+# --- Search (API.md C15, C16): response shapes, for the schema -----------------------
+
+
+class FacetChoiceSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class BrandFacetSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PriceFacetSerializer(serializers.Serializer):
+    min = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    max = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=True, allow_null=True
+    )
+    count = serializers.IntegerField()
+
+
+class StockFacetSerializer(serializers.Serializer):
+    true = serializers.IntegerField(required=False, help_text="In stock; left out when 0.")
+    false = serializers.IntegerField(required=False, help_text="Out of stock; left out when 0.")
+
+
+class FacetsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Products matching every filter.")
+    pet_type = FacetChoiceSerializer(many=True)
+    category = FacetChoiceSerializer(many=True)
+    brand = BrandFacetSerializer(many=True)
+    price = PriceFacetSerializer(
+        many=True, help_text="Bands: min inclusive, max exclusive (null: no upper bound)."
+    )
+    in_stock = StockFacetSerializer()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,21 +19,27 @@ from catalog.api.filters import ProductFilter
 from catalog.api.serializers import (
     AdminProductSerializer,
     CategorySerializer,
+    FacetsSerializer,
     PetTypeSerializer,
     ProductImageCreateSerializer,
     ProductImageSerializer,
     ProductImageUpdateSerializer,
     ProductSerializer,
     ProductWriteSerializer,
+    SuggestionSerializer,
 )
 from catalog.cache import cached, peek
 from catalog.models import Category, PetType, Product, ProductImage
+from catalog.search import normalise_term, product_facets, suggest
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import error_responses
 from petshop.core.roles import is_shop_admin
 
-READ_ACTIONS = {"list", "retrieve"}
+READ_ACTIONS = {"list", "retrieve", "facets", "suggest"}
+# Parameters that hold a search term: normalised in cache keys (catalog.search), where
+# the response does not echo them back (a list's page links do).
+SEARCH_PARAMETERS = {"facets": ("search",), "suggest": ("q",)}
 
 
 def _is_admin(request) -> bool:
@@ -62,13 +70,23 @@ class CatalogViewSet(GenericViewSet):
     def _cache_parts(request, kind: str) -> tuple:
         # The whole absolute URI with the query normalised: pagination links carry the
         # host, and every parameter can change the answer. (`request.GET` is what DRF's
-        # `query_params` is, so the fast path below computes the same key.)
+        # `query_params` is, so the fast path below computes the same key.) A search
+        # term is normalised too where the body does not echo it.
+        terms = SEARCH_PARAMETERS.get(kind.split(":", 1)[0], ())
         return (
             kind,
             request.scheme,
             request.get_host(),
             request.path,
-            tuple(sorted((key, tuple(values)) for key, values in request.GET.lists())),
+            tuple(
+                sorted(
+                    (
+                        key,
+                        tuple(normalise_term(v) for v in values) if key in terms else tuple(values),
+                    )
+                    for key, values in request.GET.lists()
+                )
+            ),
         )
 
     def dispatch(self, request, *args, **kwargs):
@@ -205,6 +223,41 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
     def destroy(self, request, *args, **kwargs):
         services.product_delete(product=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        description=(
+            "Counts per pet type, category, brand, price band and stock for C1's filters; "
+            "each facet counts with every filter except its own. Zero counts are left out. "
+            "A price band `{min, max}` holds min ≤ price < max (`max` null: no bound); "
+            "`?min_price=min&max_price=max-0.01` lists it."
+        ),
+        filters=True,
+        responses={200: FacetsSerializer, **error_responses(400, 401)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request):
+        filterset = self.filterset_class(
+            request.query_params, queryset=self.get_queryset(), request=request
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)  # the list's 400, the same body
+        return self.cached_response(request, "facets", lambda: product_facets(filterset=filterset))
+
+    @extend_schema(
+        description=(
+            "Up to 8 active products for a search box as the shopper types: names "
+            "starting with `q` first, then word prefixes and close spellings (PostgreSQL). "
+            "Fewer than 2 characters → `[]`."
+        ),
+        parameters=[
+            OpenApiParameter("q", str, required=False, description="What the shopper typed.")
+        ],
+        responses={200: SuggestionSerializer(many=True), **error_responses(401)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def suggest(self, request):
+        term = request.query_params.get("q", "")
+        return self.cached_response(request, "suggest", lambda: suggest(term))
 
 
 @extend_schema_view(

@@ -172,7 +172,10 @@ def test_search_covers_name_description_brand_and_sku(api_client, term):
     ProductFactory(name="Biscuit", sku="ACME-K9")
     ProductFactory(name="Nothing here", sku="X-4")
     found = names(api_client.get(PRODUCTS, {"search": term}))
-    assert len(found) == 1 and "Nothing here" not in found
+    # Full-text since v1.1: every word matches (or starts) a word; "acme-k" (brand Acme,
+    # a word starting with k) finds the product whose sku holds it first.
+    assert found and "Nothing here" not in found
+    assert found[0] == {"kibble": "Kibble", "acme-k": "Biscuit", "crunchy": "Treat"}[term.lower()]
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_new_visitor_registers_shops_checks_out_and_opens_the_invoice(page, shop
     page.get_by_role("navigation", name="Shop by pet").get_by_role(
         "link", name="All products"
     ).click()
-    page.get_by_label("Pet", exact=True).select_option("dog")
+    page.get_by_role("radio", name=re.compile(r"^Dog \(")).check()
     page.get_by_label("In stock only").check()
     page.get_by_label("Sort by").select_option("price")
     page.get_by_role("button", name="Apply").click()
@@ -266,3 +266,24 @@ def test_shopping_works_with_javascript_off(browser, live_server, shop):
     page.get_by_role("button", name=re.compile("Place order")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your order!")
     context.close()
+
+
+def test_search_box_suggests_products_and_a_miss_offers_close_names(page, shop):
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_label("Search products").press_sequentially("tug r", delay=30)
+    suggestion = page.locator(".suggestions").get_by_role("link", name="Tug Rope Toy")
+    expect(suggestion).to_be_visible()
+    page.get_by_label("Search products").press("ArrowDown")
+    expect(suggestion).to_be_focused()
+    suggestion.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tug Rope Toy")
+
+    # A plain search that finds nothing: says so, offers the closest names, a way back.
+    page.get_by_label("Search products").fill("tunna pate xyzzy")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator(".no-results")).to_contain_text("No products match")
+    expect(page.locator(".did-you-mean")).to_contain_text("Tuna")
+    page.get_by_role("link", name="See all products").click()
+    expect(page.locator(".product-card")).to_have_count(len(shop))
