@@ -7,13 +7,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-COV := --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop
+COV := --cov=notifications --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop --cov=audit
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint migrate seed check ci clean bench
 
 help:
-	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT) with a task worker"
 	@echo "make test   - install the dev requirements and run the whole test suite with coverage"
 	@echo "make lint   - ruff (lint + format check) and the import layers (lint-imports)"
 	@echo "make check  - Django's system checks and the missing-migrations check"
@@ -40,8 +40,9 @@ migrate: $(VENV)/.installed-runtime
 seed: migrate
 	PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
+# The web server and a background worker (emails...), both stopped by one Ctrl-C.
 run: seed
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PYTHON=$(BIN)/python HOST=$(HOST) PORT=$(PORT) scripts/run_dev.sh
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(COV) --cov-report=term-missing:skip-covered $(PYTEST_ARGS)

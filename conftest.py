@@ -75,3 +75,23 @@ def admin_client_api(admin_user):
 def client_for():
     """`client_for(user)`: an API client authenticated with a fresh JWT for that user."""
     return _client_for
+
+
+@pytest.fixture
+def deliver_emails(mailoutbox):
+    """`deliver_emails()`: what the worker does, in process: runs the send task for every
+    queued outbox email (oldest first) and returns the messages sent by this call."""
+    from notifications.models import Email, EmailStatus
+    from notifications.tasks import send_email
+
+    def deliver():
+        before = len(mailoutbox)
+        for pk in (
+            Email.objects.filter(status=EmailStatus.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ):
+            send_email.call(pk)
+        return mailoutbox[before:]
+
+    return deliver

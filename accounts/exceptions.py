@@ -1,4 +1,4 @@
-from petshop.core.exceptions import DomainError, NotFound
+from petshop.core.exceptions import DomainError, InvalidInput, NotFound
 
 
 class RoleAlreadyAssigned(DomainError):
@@ -19,3 +19,8 @@ class LastRole(DomainError):
 class LastAdmin(DomainError):
     code = "last_admin"
     default_detail = "The last active admin cannot lose the admin role."
+
+
+class InvalidResetToken(InvalidInput):
+    code = "invalid_token"
+    default_detail = "This password reset link is invalid, used or expired. Ask for a new one."

@@ -3,7 +3,7 @@ already taken) and leave the writes to accounts.services."""
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts.models import User
 from petshop.core.uniqueness import clashes_in_any_case
@@ -115,3 +115,17 @@ class PasswordChangeForm(forms.Form):
         if new and again and new != again:
             self.add_error("new_password_again", "The two passwords differ.")
         return cleaned
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form; the email goes through the outbox (accounts.services), not
+    through the form's own send_mail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+
+    def save(self, *args, **kwargs):
+        from accounts.services import user_password_reset_request
+
+        user_password_reset_request(email=self.cleaned_data["email"])

@@ -1,10 +1,20 @@
 """Every write to users and roles. Each function is one transaction."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
-from accounts.exceptions import LastAdmin, LastRole, RoleAlreadyAssigned, RoleNotHeld
+from accounts import emails
+from accounts.exceptions import (
+    InvalidResetToken,
+    LastAdmin,
+    LastRole,
+    RoleAlreadyAssigned,
+    RoleNotHeld,
+)
 from accounts.lock_objects import active_admins_lock, user_lock
 from accounts.models import Role, User
 from petshop.core.exceptions import InvalidInput
@@ -50,6 +60,7 @@ def user_register(
         # indexes let one through, and the other gets the same answer as if it had come later.
         _check_unique(username=username, email=email)
         raise
+    emails.send_welcome(user)
     return user
 
 
@@ -124,6 +135,50 @@ def user_set_password(
     _validate_password(new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    emails.send_password_changed(user)
+    return user
+
+
+@transaction.atomic
+def user_password_reset_request(*, email: str) -> None:
+    """Email a one-use reset link to the active account with this address, if there is
+    one. The caller answers the same either way (no account enumeration)."""
+    user = (
+        User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(email="").first()
+    )
+    if user is not None and user.has_usable_password():
+        emails.send_password_reset(user)
+
+
+def _user_from_uid(uid: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:  # beyond the id column: no such user (and no database error)
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+@transaction.atomic
+def user_password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password with the uid and token of a reset email. A wrong, used or
+    expired token → InvalidResetToken; a weak password → InvalidInput on new_password.
+    Afterwards every refresh token is blacklisted, every session is logged out (the
+    session auth hash follows the password) and the token is spent (it is derived from
+    the password hash)."""
+    user = _user_from_uid(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    # Locked and checked again: two requests with one token at once, one wins.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    _validate_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _blacklist_tokens(user)
+    emails.send_password_changed(user)
     return user
 
 

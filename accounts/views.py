@@ -1,15 +1,29 @@
 """Storefront account pages: register, log in / out, profile, password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
-from accounts.services import user_register, user_set_password, user_update
+from accounts.exceptions import InvalidResetToken
+from accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    RegisterForm,
+)
+from accounts.services import (
+    user_password_reset_confirm,
+    user_register,
+    user_set_password,
+    user_update,
+)
 from petshop.core.exceptions import DomainError
 from petshop.core.refusals import add_refusal_to_form
 from petshop.core.throttling import auth_attempt_wait, client_address
@@ -50,6 +64,65 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's LogoutView refuses GET)."""
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Forgot your password?": Django's view; the same page follows whether or not the
+    address is known. Throttled per client address and per email, like the API (A6)."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        wait = auth_attempt_wait(
+            scope="password_reset",
+            address=client_address(request),
+            username=request.POST.get("email"),
+            name_bucket="email",
+        )
+        if wait:
+            form = self.form_class(initial={"email": request.POST.get("email", "")})
+            return _too_many(request, self.template_name, form, wait)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            timeout_minutes=settings.PASSWORD_RESET_TIMEOUT // 60, **kwargs
+        )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view checks the link (and hides the token from the address bar); the new
+    password is set by accounts.services, which also revokes tokens and sessions."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        try:
+            user_password_reset_confirm(
+                uid=self.kwargs["uidb64"],
+                token=token,
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except InvalidResetToken:
+            # Spent meanwhile (the same link used in another tab).
+            return self.render_to_response(self.get_context_data(form=None, validlink=False))
+        except DomainError as exc:
+            form.add_error("new_password2", exc.detail)
+            return self.form_invalid(form)
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return redirect(self.success_url)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def register(request):

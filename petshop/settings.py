@@ -44,10 +44,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "petshop",
+    "notifications",
     "accounts",
     "catalog",
     "sales",
     "returns",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,50 @@ TASKS = {
     }
 }
 
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    # RQ on Redis instead of the ORM queue (README "Email and the background worker"):
+    # needs `pip install django-tasks-rq`; the worker is `manage.py rqworker --job-class
+    # django_tasks_rq.Job`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+
+# --- Email: sent by the worker from the outbox (notifications app) ---
+# EMAIL_URL in django-environ's forms: smtp+tls://user:pass@host:587, consolemail://
+# (printed by the worker: the default, so a developer reads every email in `make run`'s
+# output), filemail:///absolute/folder (one file per email). Tests use the locmem backend.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(EMAIL_CONFIG.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(EMAIL_CONFIG.get("EMAIL_USE_SSL"))
+# django-environ drops the leading "/" of filemail:///absolute/folder: put it back.
+_email_folder = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or ""
+EMAIL_FILE_PATH = (
+    "/" + _email_folder.lstrip("/") if _email_folder else str(BASE_DIR / "sent_emails")
+)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Pawfect Pet Shop <shop@petshop.example>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SHOP_NAME = "Pawfect Pet Shop"
+# Where links in emails point (the storefront as customers reach it).
+# Default: the development server of `make run` (its PORT, default 8000).
+SHOP_BASE_URL = env.str(
+    "SHOP_BASE_URL", default="http://127.0.0.1:" + env.str("PORT", default="8000")
+)
+# Who gets staff emails (new returns to review, the low stock digest); comma-separated.
+SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
+# A failed send is retried after EMAIL_RETRY_SECONDS, then twice that... (at most an hour
+# apart) and marked failed after EMAIL_MAX_ATTEMPTS attempts.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
+# Seconds a password reset link stays valid (Django's token generator reads it).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
 PASSWORD_HASHERS = [
@@ -206,6 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # How many proxies (load balancers) in front append to X-Forwarded-For. 0: the

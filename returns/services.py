@@ -1,10 +1,14 @@
 """Every write to returns: request, edit, approve / reject / process, withdraw."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from catalog.services import stock_release
+from returns import emails
 from returns.exceptions import (
     InvalidInput,
     InvalidTransition,
@@ -79,6 +83,7 @@ def return_request(*, order: Order, items: list[dict]) -> Return:
     for line in lines:
         line.return_request = ret
     ReturnLine.objects.bulk_create(lines)
+    emails.send_return_received(ret, lines=lines)
     return ret
 
 
@@ -104,23 +109,38 @@ def return_update(
 
 @transaction.atomic
 def return_set_status(
-    *, return_request: Return, status: str, admin_notes: str | None = None
+    *, return_request: Return, status: str, admin_notes: str | None = None, by=None
 ) -> Return:
     """Approve, reject or process. Processing puts the quantities back into stock and
-    credits the refund against the order's invoice."""
+    credits the refund against the order's invoice. Each move, the stock it puts back
+    and the credit are recorded in the audit trail with `by`."""
     ret = return_lock(ret=return_request)
     if status not in ReturnStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
     if admin_notes is not None:
         ret.admin_notes = admin_notes
         ret.save(update_fields=["admin_notes", "updated_at"])
+    before = ret.status
     ret.transition_to(status)
+    after = {"status": status}
     if status == ReturnStatus.PROCESSED:
         lines = list(ret.lines.select_related("order_line"))
-        stock_release(quantities={line.product_id: line.quantity for line in lines})
-        invoice_credit(order=ret.order, amount=sum(line.refund_amount for line in lines))
+        refund = sum((line.refund_amount for line in lines), start=Decimal("0.00"))
+        note = f"return #{ret.pk} of order {ret.order.number}"
+        stock_release(
+            quantities={line.product_id: line.quantity for line in lines},
+            by=by,
+            note=note,
+            action="stock.returned",
+        )
+        invoice_credit(order=ret.order, amount=refund, by=by, note=note)
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
+        after["refund_total"] = refund
+    audit_record(
+        target=ret, action=f"return.{status}", by=by, before={"status": before}, after=after
+    )
+    emails.send_return_status(ret)
     return ret
 
 

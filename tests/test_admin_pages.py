@@ -53,6 +53,16 @@ def shop(db):
     token = RefreshToken.for_user(customer)
     token.blacklist()
     noop_task.enqueue()
+    from notifications.services import email_queue
+
+    email_queue(
+        to=[customer.email],
+        subject="Hello",
+        template="test_message",
+        context={"name": customer.username},
+        event="test",
+        related=customer,
+    )
     return customer
 
 
@@ -177,6 +187,6 @@ def test_the_login_page_shows_a_customer_nothing_of_the_shop(shop):
 def test_every_model_is_registered():
     from django.apps import apps
 
-    ours = {"accounts", "catalog", "sales", "returns"}
+    ours = {"accounts", "catalog", "sales", "returns", "notifications"}
     models = {m for m in apps.get_models() if m._meta.app_label in ours}
     assert models - set(admin.site._registry) == set()

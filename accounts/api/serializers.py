@@ -163,6 +163,27 @@ class PasswordChangeSerializer(serializers.Serializer):
         return attrs
 
 
+class PasswordResetSerializer(serializers.Serializer):
+    """A6."""
+
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    """A7: the uid and token of the reset email, and the new password (the validators
+    run in the service, which knows the user)."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(
+        max_length=PASSWORD_MAX, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class RolesSerializer(serializers.Serializer):
     """U6–U8 response."""
 

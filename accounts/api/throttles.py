@@ -43,10 +43,19 @@ class ScopedUsernameThrottle(_ShopThrottle):
     """Keyed by the submitted username (any case; for login it may be an email)."""
 
     bucket = "username"
+    field = "username"
 
     def ident(self, request) -> str | None:
         data = request.data
-        return username_ident(data.get("username") if hasattr(data, "get") else None)
+        return username_ident(data.get(self.field) if hasattr(data, "get") else None)
+
+
+class ScopedEmailThrottle(ScopedUsernameThrottle):
+    """Keyed by the submitted email address (any case): password reset requests."""
+
+    bucket = "email"
+    field = "email"
 
 
 AUTH_THROTTLES = [ScopedAddressThrottle, ScopedUsernameThrottle]
+PASSWORD_RESET_THROTTLES = [ScopedAddressThrottle, ScopedEmailThrottle]

@@ -3,10 +3,15 @@ accounts.services call writes, a serializer renders."""
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -17,10 +22,13 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from accounts import services
 from accounts.api.filters import UserFilter
 from accounts.api.serializers import (
+    DetailSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     LogoutSerializer,
     PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     RefreshInputSerializer,
     RegisterSerializer,
     RoleInputSerializer,
@@ -29,11 +37,13 @@ from accounts.api.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
-from accounts.api.throttles import AUTH_THROTTLES
+from accounts.api.throttles import AUTH_THROTTLES, PASSWORD_RESET_THROTTLES
+from accounts.exceptions import InvalidResetToken
 from accounts.models import Role, User
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
-from petshop.core.api.schema import error_responses
+from petshop.core.api.schema import ValidationErrorSerializer, error_responses
+from petshop.core.exceptions import InvalidInput
 from petshop.core.refusals import refusals_as_field_errors
 
 # One message for an unknown username, a wrong password and an inactive account, so the
@@ -106,6 +116,65 @@ class LoginView(PublicAuthView):
                 "user": UserSerializer(user).data,
             }
         )
+
+
+# The same answer whether or not the address belongs to an account (no enumeration).
+RESET_SENT = "If an account uses that address, a password reset link is on its way."
+
+
+class PasswordResetView(PublicAuthView):
+    """A6: emails a reset link (with uid and token for apps) to the active account with
+    this address. Throttled per address and per email."""
+
+    serializer_class = PasswordResetSerializer
+    throttle_classes = PASSWORD_RESET_THROTTLES
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        responses={202: DetailSerializer, **error_responses(400, 429)},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_password_reset_request(email=serializer.validated_data["email"])
+        return Response({"detail": RESET_SENT}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    """A7: sets the new password; every refresh token and session of the user is revoked
+    and the token is spent."""
+
+    serializer_class = PasswordResetConfirmSerializer
+    throttle_classes = []
+
+    @extend_schema(
+        operation_id="auth_password_reset_confirm",
+        responses={
+            204: None,
+            400: OpenApiResponse(
+                ValidationErrorSerializer,
+                description='`{"detail", "code": "invalid_token"}` for a wrong, used or '
+                'expired token; `{"new_password": [...]}` for a weak password.',
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.user_password_reset_confirm(
+                uid=data["uid"], token=data["token"], new_password=data["new_password"]
+            )
+        except InvalidResetToken:
+            raise
+        except InvalidInput as exc:
+            field = exc.extra.get("field", "non_field_errors")
+            raise ValidationError({field: exc.extra.get("messages") or [exc.detail]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

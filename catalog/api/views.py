@@ -186,7 +186,9 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
         product = self.get_object()
         serializer = ProductWriteSerializer(product, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        product = services.product_update(product=product, **serializer.validated_data)
+        product = services.product_update(
+            product=product, by=request.user, **serializer.validated_data
+        )
         return Response(AdminProductSerializer(product).data)
 
     def partial_update(self, request, *args, **kwargs):

@@ -74,13 +74,16 @@ def rate_limit_hit(*, scope: str, bucket: str, ident: str | None) -> int | None:
     return None
 
 
-def auth_attempt_wait(*, scope: str, address: str, username) -> int | None:
-    """A login or registration attempt, counted per client address AND per username:
-    one address cannot try many usernames, many addresses cannot hammer one username.
-    None if allowed, else the seconds to wait (the longer of the two)."""
+def auth_attempt_wait(
+    *, scope: str, address: str, username, name_bucket: str = "username"
+) -> int | None:
+    """A login, registration or password-reset attempt, counted per client address AND
+    per submitted name (`name_bucket`: "username", or "email" for a reset): one address
+    cannot try many names, many addresses cannot hammer one name. None if allowed, else
+    the seconds to wait (the longer of the two)."""
     waits = [
         rate_limit_hit(scope=scope, bucket="address", ident=address),
-        rate_limit_hit(scope=scope, bucket="username", ident=username_ident(username)),
+        rate_limit_hit(scope=scope, bucket=name_bucket, ident=username_ident(username)),
     ]
     waits = [w for w in waits if w is not None]
     return max(waits) if waits else None

@@ -11,7 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.services import stock_reserve
-from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput
+from sales import emails
+from sales.exceptions import (
+    CartEmpty,
+    IdempotencyKeyOrderDeleted,
+    IdempotencyKeyReused,
+    InvalidInput,
+)
 from sales.lock_objects import cart_lock_for_user
 from sales.models import (
     CheckoutKey,
@@ -59,7 +65,8 @@ def _fingerprint(shipping_address: str, items: list[dict] | None) -> str:
 
 
 def _replay(*, user, key: str, fingerprint: str) -> Order | None:
-    """The order a live key already produced, or None if the key is new (or expired)."""
+    """The order a live key already produced, or None if the key is new (or expired).
+    A live key whose order was deleted since is refused: the retry must not order again."""
     record = CheckoutKey.objects.filter(user=user, key=key).first()
     if record is None:
         return None
@@ -68,6 +75,8 @@ def _replay(*, user, key: str, fingerprint: str) -> Order | None:
         return None
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
+    if record.order_id is None:
+        raise IdempotencyKeyOrderDeleted()
     return record.order
 
 
@@ -144,7 +153,9 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
         raise CartEmpty()
     check_line_shapes(items)
     quantities = {i["product_id"]: i["quantity"] for i in items}
-    products = stock_reserve(quantities=quantities)  # locks, checks, decrements
+    number = _order_number()
+    # Locks, checks, decrements; the audit trail names the order that took the stock.
+    products = stock_reserve(quantities=quantities, by=user, note=f"order {number}")
 
     lines = [
         OrderLine(
@@ -157,7 +168,7 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
         for pid, quantity in sorted(quantities.items())
     ]
     order = Order.objects.create(
-        number=_order_number(),
+        number=number,
         user=user,
         status=OrderStatus.PENDING,
         total=sum((line.line_total for line in lines), start=0),
@@ -171,9 +182,14 @@ def _place(*, user, shipping_address: str, items: list[dict] | None) -> PlacedOr
     )
     if cart is not None:
         cart.lines.all().delete()
+    # The confirmation email is rendered before the invoice number is drawn...
+    confirmation = emails.order_confirmation_prepare(
+        order, lines=lines, due_date=Invoice.default_due_date(timezone.localdate())
+    )
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
-    invoice = invoice_create(order=order)
+    invoice = invoice_create(order=order, due_date=confirmation.due_date)
+    confirmation.queue(invoice=invoice)  # ...and only written here (two inserts)
     return PlacedOrder(
         order=order, created=True, lines=tuple(lines), history=(change,), invoices=(invoice,)
     )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from catalog.exceptions import InsufficientStock, ProductUnavailable
 from petshop.core.exceptions import DomainError
-from sales.exceptions import CartEmpty, IdempotencyKeyReused
+from sales.exceptions import CartEmpty, IdempotencyKeyOrderDeleted, IdempotencyKeyReused
 from sales.forms import CheckoutForm
 from sales.models import Order
 from sales.services import order_place
@@ -43,8 +43,9 @@ def checkout(request):
             request, f"{exc.detail} Nothing was charged; please check the lines marked below."
         )
         return _render(request, form, cart_summary(current_cart(request)), status=409)
-    except IdempotencyKeyReused:
-        # This form already placed an order with another address: offer a fresh one.
+    except (IdempotencyKeyReused, IdempotencyKeyOrderDeleted):
+        # This form already placed an order (with another address, or one deleted since):
+        # offer a fresh form rather than ordering twice from one.
         messages.error(
             request, "This checkout form was already used. Please review and submit again."
         )

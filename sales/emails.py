@@ -1,0 +1,163 @@
+"""The emails about orders and invoices. Each is queued in the outbox by the service
+where its event happens (sales.services), inside that service's transaction.
+
+Links and recipients come from two functions, `order_links` and `order_recipient`: a
+change of where a customer reads an order (a private link for guest orders) or of who
+receives it is made there once, for every email."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+from django.urls import reverse
+
+from notifications.rendering import RenderedEmail, absolute_url, render_email
+from notifications.services import email_queue, email_queue_rendered
+from sales.models import Invoice, InvoiceStatus, Order, OrderLine, OrderStatus
+
+
+def order_links(order: Order, invoice=None) -> dict[str, str | None]:
+    """Absolute links for the emails about `order`: {"order_url", "invoice_url"}
+    (`invoice_url` is None without an invoice).
+
+    Today both are the customer's pages, behind their login. Guest checkout makes this
+    return a private tokenised link for an order without an account: every order email
+    takes its links from here."""
+    return {
+        "order_url": absolute_url(reverse("sales:order", args=[order.number])),
+        "invoice_url": (
+            absolute_url(reverse("sales:invoice", args=[invoice.number]))
+            if invoice is not None
+            else None
+        ),
+    }
+
+
+def order_recipient(order: Order) -> str:
+    """Who receives the emails about `order`: its customer's address."""
+    return order.user.email if order.user_id else ""
+
+
+def _customer_name(order: Order) -> str:
+    user = order.user
+    return (user.get_short_name() or user.username) if user is not None else "there"
+
+
+def _order_context(order: Order, invoice, lines: Iterable[OrderLine]) -> dict:
+    return {
+        "name": _customer_name(order),
+        "order": order,
+        "lines": list(lines),
+        "invoice": invoice,
+        **order_links(order, invoice),
+    }
+
+
+# Stands for the invoice number while the confirmation is rendered: the number is drawn
+# last in checkout, under the year's counter lock, which every checkout queues on.
+INVOICE_NUMBER_MARK = "INV-NUMBER-TO-COME"
+
+
+@dataclass(frozen=True)
+class PendingConfirmation:
+    """An order confirmation rendered before its invoice is numbered; `queue` fills in
+    the number and writes it to the outbox (two inserts, no rendering, under the lock)."""
+
+    order: Order
+    rendered: RenderedEmail
+    due_date: date
+
+    def queue(self, *, invoice: Invoice) -> None:
+        email_queue_rendered(
+            to=order_recipient(self.order),
+            rendered=self.rendered.replace(INVOICE_NUMBER_MARK, invoice.number),
+            event="order_placed",
+            related=self.order,
+        )
+
+
+def order_confirmation_prepare(
+    order: Order, *, lines: Iterable[OrderLine], due_date: date
+) -> PendingConfirmation:
+    """The order confirmation of a checkout, rendered once the order and its lines exist
+    and before the invoice number is drawn. The invoice is issued with `due_date`."""
+    invoice = SimpleNamespace(number=INVOICE_NUMBER_MARK, total=order.total, due_date=due_date)
+    rendered = render_email(
+        "order_confirmation",
+        _order_context(order, invoice, lines),
+        subject=f"Order {order.number} confirmed",
+    )
+    return PendingConfirmation(order=order, rendered=rendered, due_date=due_date)
+
+
+def send_order_confirmation(order: Order, *, invoice: Invoice, lines: Iterable[OrderLine]) -> None:
+    """The order confirmation for an order already invoiced (number, lines, total,
+    shipping address, invoice, links)."""
+    order_confirmation_prepare(order, lines=lines, due_date=invoice.due_date).queue(invoice=invoice)
+
+
+STATUS_EMAILS = {
+    OrderStatus.SHIPPED: ("order_shipped", "Your order {number} is on its way"),
+    OrderStatus.DELIVERED: ("order_delivered", "Your order {number} was delivered"),
+}
+
+
+def send_order_status(order: Order) -> None:
+    """Shipped or delivered: the customer hears of it. Other moves send nothing."""
+    if order.status not in STATUS_EMAILS:
+        return
+    template, subject = STATUS_EMAILS[order.status]
+    email_queue(
+        to=order_recipient(order),
+        subject=subject.format(number=order.number),
+        template=template,
+        context=_order_context(order, None, order.lines.all()),
+        event=template,
+        related=order,
+    )
+
+
+def send_order_cancelled(order: Order, *, invoice: Invoice | None) -> None:
+    """Says what happens to the money: refunded in full if the invoice was paid, nothing
+    to pay if it was not."""
+    refunded = invoice is not None and invoice.status == InvoiceStatus.REFUNDED
+    email_queue(
+        to=order_recipient(order),
+        subject=f"Your order {order.number} is cancelled",
+        template="order_cancelled",
+        context={
+            **_order_context(order, invoice, order.lines.all()),
+            "refunded": refunded,
+            "refund_amount": invoice.total if refunded else None,
+        },
+        event="order_cancelled",
+        related=order,
+    )
+
+
+def send_invoice_paid(invoice: Invoice) -> None:
+    order = invoice.order
+    email_queue(
+        to=order_recipient(order),
+        subject=f"Payment received for invoice {invoice.number}",
+        template="invoice_paid",
+        context=_order_context(order, invoice, ()),
+        event="invoice_paid",
+        related=invoice,
+    )
+
+
+def send_invoice_overdue(invoice: Invoice) -> None:
+    """Once per invoice, ever (the outbox key): a second run of the daily job, or the
+    invoice becoming overdue again after a new due date, sends no second reminder."""
+    order = invoice.order
+    email_queue(
+        to=order_recipient(order),
+        subject=f"Reminder: invoice {invoice.number} is overdue",
+        template="invoice_overdue",
+        context=_order_context(order, invoice, ()),
+        event="invoice_overdue",
+        related=invoice,
+        key=f"invoice_overdue:{invoice.pk}",
+    )
