@@ -28,6 +28,7 @@ def contributors() -> list:
 
 
 def export(user) -> dict:
+    from accounts.api.addresses import AddressSerializer
     from accounts.api.serializers import UserSerializer
 
     return {
@@ -35,7 +36,8 @@ def export(user) -> dict:
             **UserSerializer(user).data,
             "is_active": user.is_active,
             "last_login": user.last_login.isoformat() if user.last_login else None,
-        }
+        },
+        "addresses": AddressSerializer(user.addresses.order_by("pk"), many=True).data,
     }
 
 
@@ -54,4 +56,5 @@ def erase(user) -> None:
     user.is_customer = True  # a role must remain (user_has_a_role); admin rights go
     user.is_staff = user.is_superuser = False
     user.save()
+    user.addresses.all().delete()  # the address book (orders keep their own copies)
     two_factor_reset(user=user)

@@ -43,8 +43,9 @@ def open_items(user) -> list[str]:
 def erase(user) -> None:
     # Every order is finished by now (open_items refused otherwise): the address a parcel
     # went to is no longer needed. Orders, lines and invoices stay for the accounts.
+    # A claimed guest order also forgets the email it was placed with.
     Order.objects.filter(user=user).exclude(status__in=OPEN_ORDER_STATUSES).update(
-        shipping_address=ERASED_ADDRESS
+        shipping_address=ERASED_ADDRESS, guest_email=""
     )
     Cart.objects.filter(user=user).delete()
     CheckoutKey.objects.filter(user=user).delete()

@@ -401,3 +401,32 @@ def test_export_service_lists_each_apps_part(customer):
     data = user_export(user=customer)
     assert {"exported_at", "user", "orders", "invoices", "returns", "cart"} <= set(data)
     assert data["cart"] is None and data["orders"] == []
+
+
+def test_saved_addresses_are_exported_and_erased(customer):
+    from accounts.addresses import address_create
+    from accounts.models import Address
+
+    address_create(
+        user=customer,
+        label="Home",
+        name="Alice Example",
+        line1="1 Dog Lane",
+        city="Barkville",
+        postal_code="12345",
+        country="GB",
+    )
+    exported = user_export(user=customer)["addresses"]
+    assert [a["line1"] for a in exported] == ["1 Dog Lane"]
+
+    user_erase(user=customer, check_password=False)
+
+    assert not Address.objects.filter(user=customer).exists()
+
+
+def test_a_claimed_guest_order_forgets_its_email_on_erase(customer):
+    order = order_in_status(OrderStatus.DELIVERED, user=customer)
+    Order.objects.filter(pk=order.pk).update(guest_email="alice.guest@example.com")
+    user_erase(user=customer, check_password=False)
+    order.refresh_from_db()
+    assert order.guest_email == "" and order.shipping_address == ERASED_ADDRESS

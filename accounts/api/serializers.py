@@ -153,6 +153,9 @@ class PersonalDataExportSerializer(serializers.Serializer):
     invoices = serializers.ListField(child=serializers.DictField(), help_text="Invoices (I2).")
     returns = serializers.ListField(child=serializers.DictField(), help_text="Returns (R2).")
     cart = serializers.DictField(allow_null=True, help_text="The cart (K1), null when none.")
+    addresses = serializers.ListField(
+        child=serializers.DictField(), help_text="The saved addresses (U11)."
+    )
     emails = serializers.ListField(
         child=serializers.DictField(),
         help_text="Emails sent to the person: {subject, event, status, created_at, sent_at, "
