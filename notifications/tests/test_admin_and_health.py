@@ -137,3 +137,22 @@ def test_the_email_list_costs_the_same_queries_for_few_or_many(staff, customer):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_an_email_links_to_what_it_is_about(staff, customer):
+    email = email_queue(
+        to=[customer.email],
+        subject="Welcome",
+        template="test_message",
+        context={"name": "Rex"},
+        event="welcome",
+        related=customer,
+    )
+    unrelated = queue()
+
+    page = staff.get(reverse("admin:notifications_email_change", args=[email.pk])).text
+    plain = staff.get(reverse("admin:notifications_email_change", args=[unrelated.pk])).text
+
+    assert reverse("admin:accounts_user_change", args=[customer.pk]) in page
+    assert f"user #{customer.pk}" in page
+    assert "—" in plain

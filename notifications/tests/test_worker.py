@@ -1,5 +1,8 @@
 """The real worker (`manage.py db_worker`) against committed rows: an email queued while
-no worker runs is delivered when one starts; two workers never send one email twice."""
+no worker runs is delivered when one starts; two workers never send one email twice.
+
+These commit for real (transaction=True); serialized_rollback puts the migrations' rows
+(content types, reference data) back afterwards, as the sales concurrency tests do."""
 
 import os
 import signal
@@ -27,7 +30,7 @@ def queue(to="rex@example.com"):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_email_queued_while_no_worker_runs_is_sent_when_one_starts(mailoutbox):
     email = queue()  # committed: the web request is over, and no worker is running
     assert mailoutbox == []
@@ -43,7 +46,7 @@ def test_an_email_queued_while_no_worker_runs_is_sent_when_one_starts(mailoutbox
     connection.vendor != "postgresql",
     reason="Needs PostgreSQL: SQLite runs one writer at a time, so no race is possible.",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_never_send_one_email_twice(mailoutbox, settings):
     settings.EMAIL_BACKEND = "notifications.tests.backends.SlowBackend"
     emails = []
