@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-COV := --cov=notifications --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop
+COV := --cov=notifications --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop --cov=audit
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint migrate seed check ci clean bench

@@ -8,10 +8,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import Address, Role, User
-from accounts.services import user_deactivate, user_register, user_set_roles, user_update
+from accounts.services import (
+    PROFILE_FIELDS,
+    user_deactivate,
+    user_register,
+    user_set_roles,
+    user_update,
+)
 from petshop.core.admin_tools import ServiceModelAdmin, run_for_each
-
-PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone")
 
 
 def _roles_field() -> forms.MultipleChoiceField:
@@ -24,19 +28,7 @@ def _roles_field() -> forms.MultipleChoiceField:
     )
 
 
-class _EmailFree:
-    """Refuse an email another user holds, in any case, as a field error: otherwise the
-    database constraint's own text ("Constraint user_email_unique_ci is violated") is
-    what staff would read."""
-
-    def clean_email(self):
-        email = self.cleaned_data.get("email", "")
-        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another user already has this email address.")
-        return email
-
-
-class ShopUserChangeForm(_EmailFree, UserChangeForm):
+class ShopUserChangeForm(UserChangeForm):
     roles = _roles_field()
 
     class Meta(UserChangeForm.Meta):
@@ -48,7 +40,7 @@ class ShopUserChangeForm(_EmailFree, UserChangeForm):
         self.fields["roles"].initial = self.instance.roles
 
 
-class ShopUserCreationForm(_EmailFree, UserCreationForm):
+class ShopUserCreationForm(UserCreationForm):
     roles = _roles_field()
 
     class Meta(UserCreationForm.Meta):

@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts.models import User
+from petshop.core.uniqueness import clashes_in_any_case
 
 
 class LoginForm(AuthenticationForm):
@@ -20,18 +21,7 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class _EmailUnique:
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        taken = User.objects.filter(email__iexact=email)
-        if getattr(self, "user", None) is not None:
-            taken = taken.exclude(pk=self.user.pk)
-        if taken.exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
-
-
-class RegisterForm(_EmailUnique, forms.Form):
+class RegisterForm(forms.Form):
     username = forms.CharField(
         label="Username",
         max_length=150,
@@ -56,14 +46,13 @@ class RegisterForm(_EmailUnique, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("This username is taken.")
-        return username
-
     def clean(self):
         cleaned = super().clean()
+        # Every problem at once, a taken name too (the model's rule, not restated here):
+        # the service checks it again when the form is valid.
+        taken = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+        for field, messages in clashes_in_any_case(taken, ("username", "email")).items():
+            self.add_error(field, messages)
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
@@ -81,7 +70,7 @@ class RegisterForm(_EmailUnique, forms.Form):
         return cleaned
 
 
-class ProfileForm(_EmailUnique, forms.Form):
+class ProfileForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     email = forms.EmailField(

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from petshop.core.uniqueness import UniqueInAnyCase
+
 
 class Role(models.TextChoices):
     CUSTOMER = "customer", "Customer"
@@ -13,7 +15,7 @@ class ShopUserManager(UserManager):
         return self.get(**{self.model.USERNAME_FIELD: username})
 
 
-class User(AbstractUser):
+class User(UniqueInAnyCase, AbstractUser):
     """A shop user. Roles are two flags the database keeps consistent:
 
     - ``customer``: ``is_customer``;
@@ -28,6 +30,7 @@ class User(AbstractUser):
     is_customer = models.BooleanField(default=True)
 
     REQUIRED_FIELDS = ["email"]
+    UNIQUE_IN_ANY_CASE = ("username", "email")
 
     objects = ShopUserManager()
 

@@ -18,6 +18,9 @@ from accounts.exceptions import (
 from accounts.lock_objects import active_admins_lock, user_lock
 from accounts.models import Role, User
 from petshop.core.exceptions import InvalidInput
+from petshop.core.uniqueness import clashes_in_any_case
+
+PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone")
 
 
 def _apply_roles(user: User, roles: set[str]) -> None:
@@ -62,13 +65,15 @@ def user_register(
 
 
 def _check_unique(*, username: str | None, email: str | None, exclude: User | None = None) -> None:
-    # Checked here so every face answers 400 on the field instead of an IntegrityError.
-    others = User.objects.exclude(pk=exclude.pk) if exclude is not None else User.objects.all()
-    # Usernames too are unique in any case ("Rex" and "rex" would be one person to a reader).
-    if username is not None and others.filter(username__iexact=username).exists():
-        raise InvalidInput("A user with that username already exists.", field="username")
-    if email is not None and others.filter(email__iexact=email).exists():
-        raise InvalidInput("A user with that email already exists.", field="email")
+    """Username and email are unique in any case (petshop.core.uniqueness; the database
+    holds it): a clash is an InvalidInput on its field, so every face answers 400 there."""
+    candidate = User(pk=exclude.pk if exclude is not None else None)
+    given = {"username": username, "email": email}
+    for name, value in given.items():
+        setattr(candidate, name, value)
+    fields = [name for name, value in given.items() if value is not None]
+    for field, messages in clashes_in_any_case(candidate, fields).items():
+        raise InvalidInput(messages[0], field=field)
 
 
 def _validate_password(password: str, *, user: User, field: str = "password") -> None:
@@ -80,12 +85,21 @@ def _validate_password(password: str, *, user: User, field: str = "password") ->
 
 @transaction.atomic
 def user_update(*, user: User, **fields) -> User:
-    allowed = {"username", "email", "first_name", "last_name", "phone"}
+    """Change profile fields. Saves only those (update_fields): a concurrent change of
+    the same user's roles, password or activity is never written back from this copy."""
+    changed = [name for name in PROFILE_FIELDS if name in fields]
     _check_unique(username=fields.get("username"), email=fields.get("email"), exclude=user)
-    for name, value in fields.items():
-        if name in allowed:
-            setattr(user, name, value)
-    user.save()
+    for name in changed:
+        setattr(user, name, fields[name])
+    if not changed:
+        return user
+    try:
+        with transaction.atomic():
+            user.save(update_fields=changed)
+    except IntegrityError:
+        # Taken by a concurrent request since the check: the same answer as if later.
+        _check_unique(username=fields.get("username"), email=fields.get("email"), exclude=user)
+        raise
     return user
 
 
@@ -141,6 +155,8 @@ def _user_from_uid(uid: str) -> User | None:
         pk = int(force_str(urlsafe_base64_decode(uid)))
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
         return None
+    if not 0 < pk < 2**63:  # beyond the id column: no such user (and no database error)
+        return None
     return User.objects.filter(pk=pk, is_active=True).first()
 
 
@@ -168,7 +184,7 @@ def user_password_reset_confirm(*, uid: str, token: str, new_password: str) -> U
 
 def _guard_last_admin(user: User, admins: list[int]) -> None:
     """Refuse to leave the shop without an active admin."""
-    if user.is_active and user.is_staff and admins == [user.pk]:
+    if user.is_shop_admin and admins == [user.pk]:
         raise LastAdmin()
 
 

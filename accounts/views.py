@@ -25,6 +25,7 @@ from accounts.services import (
     user_update,
 )
 from petshop.core.exceptions import DomainError
+from petshop.core.refusals import add_refusal_to_form
 from petshop.core.throttling import auth_attempt_wait, client_address
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -142,10 +143,7 @@ def register(request):
                 last_name=data["last_name"],
             )
         except DomainError as exc:
-            form.add_error(
-                exc.extra.get("field") if exc.extra.get("field") in form.fields else None,
-                exc.detail,
-            )
+            add_refusal_to_form(form, exc)
         else:
             login(request, user, backend=BACKEND)
             messages.success(
@@ -188,7 +186,7 @@ def profile(request):
             try:
                 user_update(user=request.user, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(None, exc.detail)
+                add_refusal_to_form(form, exc)
             else:
                 messages.success(request, "Your profile is saved.")
                 return redirect("accounts:profile")

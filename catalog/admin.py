@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from audit.admin import AuditRecordInline
 from catalog.models import Category, PetType, Product
 from catalog.services import (
     category_create,
@@ -62,6 +63,7 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
     )
     list_display_links = ("name",)
     list_editable = ("price", "stock")
+    inlines = [AuditRecordInline]  # stock and price changes: who, when, before → after
     list_filter = ("category", "pet_type", "is_active", LowStockFilter)
     list_select_related = ("category", "pet_type")
     search_fields = ("name", "sku")
@@ -111,9 +113,9 @@ class ProductAdmin(_ServiceDecidesDeletion, ServiceModelAdmin):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         stock = data.pop("stock", None)
         if data:
-            product_update(product=obj, **data)
+            product_update(product=obj, by=request.user, **data)
         if stock is not None:
-            stock_set(product=obj, stock=stock)
+            stock_set(product=obj, stock=stock, by=request.user)
         return None
 
     def delete_with_services(self, request, obj):

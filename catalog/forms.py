@@ -3,9 +3,7 @@ rules; the form only shapes the input and offers a sensible maximum."""
 
 from django import forms
 
-# The cart's per-line limit (API.md, Cart rules); sales.models.MAX_LINE_QUANTITY says the
-# same, but the catalog does not import sales.
-MAX_LINE_QUANTITY = 50
+from catalog.limits import MAX_LINE_QUANTITY
 
 
 class AddToCartForm(forms.Form):

@@ -30,6 +30,8 @@ COLUMNS = [
     "internal_cost",
     "supplier_info",
 ]
+# How the audit trail tells an import's stock and price changes from staff edits.
+IMPORT_NOTE = "CSV import"
 REQUIRED_TO_CREATE = ["name", "price", "category", "pet_type"]
 DECIMALS = {"price", "weight_kg", "internal_cost"}
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -118,10 +120,10 @@ def _import_row(row: dict[str, str], lookups, report: ImportReport) -> None:
         missing = [name for name in REQUIRED_TO_CREATE if name not in fields]
         if missing:
             raise RowError(f"a new product needs {', '.join(missing)}")
-        product_create(sku=sku, **fields)
+        product_create(sku=sku, note=IMPORT_NOTE, **fields)
         report.created += 1
     else:
-        product_update(product=product, **fields)
+        product_update(product=product, note=IMPORT_NOTE, **fields)
         report.updated += 1
 
 

@@ -4,27 +4,42 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+
+from petshop.core.uniqueness import UniqueInAnyCase
 
 
-class PetType(models.Model):
+class PetType(UniqueInAnyCase, models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
 
+    UNIQUE_IN_ANY_CASE = ("name", "slug")
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="pettype_name_unique_ci"),
+            models.UniqueConstraint(Lower("slug"), name="pettype_slug_unique_ci"),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Category(models.Model):
+class Category(UniqueInAnyCase, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
 
+    UNIQUE_IN_ANY_CASE = ("name", "slug")
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="category_name_unique_ci"),
+            models.UniqueConstraint(Lower("slug"), name="category_slug_unique_ci"),
+        ]
 
     def __str__(self):
         return self.name
@@ -44,7 +59,7 @@ class ProductQuerySet(models.QuerySet):
         return self.select_related("category", "pet_type")
 
 
-class Product(models.Model):
+class Product(UniqueInAnyCase, models.Model):
     sku = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220)
@@ -84,11 +99,13 @@ class Product(models.Model):
         related_name="+",
     )
 
+    UNIQUE_IN_ANY_CASE = ("sku",)
     objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [
+            models.UniqueConstraint(Lower("sku"), name="product_sku_unique_ci"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
             models.CheckConstraint(

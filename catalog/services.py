@@ -11,6 +11,7 @@ from django.db.models import Case, F, ProtectedError, When
 from django.utils import timezone
 from django.utils.text import slugify
 
+from audit.services import Change, audit_record, audit_records
 from catalog import emails
 from catalog.cache import invalidate_catalog
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
@@ -42,8 +43,14 @@ def sku_generate() -> str:
     return f"PS-{uuid.uuid4().hex[:10].upper()}"
 
 
+# The product fields whose changes the audit trail keeps (stock and money).
+AUDITED_FIELDS = ("stock", "price")
+
+
 @transaction.atomic
-def product_create(*, created_by=None, **fields) -> Product:
+def product_create(*, created_by=None, note: str = "", **fields) -> Product:
+    """`created_by` is also who the audit trail names for the opening stock and price;
+    `note` says where the change came from (e.g. "CSV import")."""
     data = {k: v for k, v in fields.items() if k in PRODUCT_FIELDS}
     if not data.get("sku"):
         data["sku"] = sku_generate()
@@ -51,12 +58,20 @@ def product_create(*, created_by=None, **fields) -> Product:
     product.slug = slugify(product.name)[:220] or "product"
     product.full_clean()
     product.save()
+    audit_record(
+        target=product,
+        action="product.created",
+        by=created_by,
+        after={name: getattr(product, name) for name in AUDITED_FIELDS},
+        note=note,
+    )
     invalidate_catalog()
     return product
 
 
 @transaction.atomic
-def product_update(*, product: Product, **fields) -> Product:
+def product_update(*, product: Product, by=None, note: str = "", **fields) -> Product:
+    """A stock or price change is recorded in the audit trail with `by` and `note`."""
     # Re-read under lock: saving a stale in-memory stock figure would undo a checkout
     # that committed since the caller loaded the product.
     locked = product_lock(pk=product.pk)
@@ -69,6 +84,20 @@ def product_update(*, product: Product, **fields) -> Product:
         product.slug = slugify(product.name)[:220] or "product"
     product.full_clean()
     product.save()
+    audit_records(
+        changes=[
+            Change(
+                product,
+                f"{name}.set",
+                {name: getattr(locked, name)},
+                {name: getattr(product, name)},
+            )
+            for name in AUDITED_FIELDS
+            if getattr(locked, name) != getattr(product, name)
+        ],
+        by=by,
+        note=note,
+    )
     if was_active and not product.is_active:
         products_withdrawn.send(sender=Product, product_ids=[product.pk])
     invalidate_catalog()
@@ -135,8 +164,9 @@ def pet_type_delete(*, pet_type: PetType) -> None:
     invalidate_catalog()
 
 
-def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
-    """Take `quantities` ({product_id: n}) out of stock, all or nothing.
+def stock_reserve(*, quantities: dict[int, int], by=None, note: str = "") -> dict[int, Product]:
+    """Take `quantities` ({product_id: n}) out of stock, all or nothing; each product's
+    move is recorded in the audit trail (one INSERT) with `by` and `note`.
 
     Must run inside the caller's transaction. Rows are locked in primary-key order (so
     concurrent checkouts cannot deadlock), checked, then decremented in one UPDATE; the
@@ -159,37 +189,71 @@ def stock_reserve(*, quantities: dict[int, int]) -> dict[int, Product]:
     ]
     if short:
         raise InsufficientStock("Not enough stock for some items.", items=short)
-    _stock_shift({pid: -n for pid, n in quantities.items()}, locked=True)
+    _stock_shift(
+        {pid: -n for pid, n in quantities.items()},
+        current={pid: p.stock for pid, p in products.items()},
+        action="stock.reserved",
+        by=by,
+        note=note,
+    )
     for pid, n in quantities.items():
         products[pid].stock -= n
     return products
 
 
-def stock_release(*, quantities: dict[int, int]) -> None:
-    """Put `quantities` back into stock (cancellation, processed return)."""
-    _stock_shift(dict(quantities))
+def stock_release(
+    *, quantities: dict[int, int], by=None, note: str = "", action: str = "stock.released"
+) -> None:
+    """Put `quantities` back into stock (cancellation, processed return), recorded in the
+    audit trail as `action` with `by` and `note`."""
+    _stock_shift(dict(quantities), action=action, by=by, note=note)
 
 
-def _stock_shift(deltas: dict[int, int], *, locked: bool = False) -> None:
+def _stock_shift(
+    deltas: dict[int, int], *, action: str, by, note: str, current: dict[int, int] | None = None
+) -> None:
+    """Move stock by `deltas`; `current` is the locked stock when the caller already
+    locked the rows (stock_reserve)."""
     deltas = {pid: d for pid, d in deltas.items() if d}
     if not deltas:
         return
     # Locked first, as stock_reserve does (in primary-key order): two releases (or a
     # release and a checkout) over the same products cannot lock them in opposite orders.
-    if not locked:
-        products_lock(pks=deltas)
+    if current is None:
+        current = {pid: p.stock for pid, p in products_lock(pks=deltas).items()}
     Product.objects.filter(pk__in=deltas).update(
         stock=Case(*(When(pk=pid, then=F("stock") + d) for pid, d in deltas.items()))
+    )
+    audit_records(
+        changes=[
+            Change((Product, pid), action, {"stock": current[pid]}, {"stock": current[pid] + d})
+            for pid, d in sorted(deltas.items())
+            if pid in current
+        ],
+        by=by,
+        note=note,
     )
     invalidate_catalog()
 
 
 @transaction.atomic
-def stock_set(*, product: Product, stock: int) -> Product:
-    """A staff correction of the stock figure (admin list editing, import)."""
+def stock_set(*, product: Product, stock: int, by=None, note: str = "") -> Product:
+    """A staff correction of the stock figure (admin list editing, import), recorded in
+    the audit trail with the figure it replaced."""
+    locked = products_lock(pks=[product.pk]).get(product.pk)
+    before = locked.stock if locked else None
     product.stock = stock
     product.full_clean()
     Product.objects.filter(pk=product.pk).update(stock=stock)
+    if before != stock:
+        audit_record(
+            target=product,
+            action="stock.set",
+            by=by,
+            before={"stock": before},
+            after={"stock": stock},
+            note=note,
+        )
     invalidate_catalog()
     return product
 

@@ -10,11 +10,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from notifications.models import Email, EmailStatus
-from notifications.rendering import render_email
+from notifications.rendering import RenderedEmail, render_email
 from notifications.tasks import emails_with_live_send_task, enqueue_send
 
 
-@transaction.atomic
 def email_queue(
     *,
     to: list[str] | str,
@@ -29,14 +28,41 @@ def email_queue(
 
     With a `key`, the email goes out at most once for it (an overdue reminder, a day's
     digest): if one with that key exists already, nothing is queued and None is returned.
-    No recipient (a staff list left empty) → nothing is queued either."""
-    recipients = [to] if isinstance(to, str) else list(to)
-    recipients = [address for address in recipients if address]
-    if not recipients:
+    No recipient (a staff list left empty) → nothing is queued either.
+
+    Called inside the business service's transaction; called outside one, the email and
+    its task are written in a transaction of their own."""
+    if not _recipients(to):
         return None
     if key is not None and Email.objects.filter(key=key).exists():
         return None
-    rendered = render_email(template, context, subject=subject)
+    return email_queue_rendered(
+        to=to,
+        rendered=render_email(template, context, subject=subject),
+        event=event,
+        related=related,
+        key=key,
+    )
+
+
+def _recipients(to: list[str] | str) -> list[str]:
+    recipients = [to] if isinstance(to, str) else list(to)
+    return [address for address in recipients if address]
+
+
+def email_queue_rendered(
+    *,
+    to: list[str] | str,
+    rendered: RenderedEmail,
+    event: str,
+    related: models.Model | None = None,
+    key: str | None = None,
+) -> Email | None:
+    """`email_queue` for an email rendered beforehand (render_email), e.g. outside a lock
+    the caller is about to take: only the two inserts remain."""
+    recipients = _recipients(to)
+    if not recipients:
+        return None
     email = Email(
         to=", ".join(recipients),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -48,14 +74,21 @@ def email_queue(
         related_type=ContentType.objects.get_for_model(related) if related is not None else None,
         related_id=related.pk if related is not None else None,
     )
-    try:
-        with transaction.atomic():
+    # No savepoints (each one a round trip, and this runs inside checkout's locks): two
+    # inserts, in the caller's transaction. Only a keyed email may lose a race on its
+    # unique key, so only it gets a savepoint to recover from that.
+    with transaction.atomic(savepoint=False):
+        if key is None:
             email.save()
-    except IntegrityError:
-        if key is not None and Email.objects.filter(key=key).exists():
-            return None  # the same keyed email, queued meanwhile by a concurrent run
-        raise
-    enqueue_send(email.pk)
+        else:
+            try:
+                with transaction.atomic():
+                    email.save()
+            except IntegrityError:
+                if Email.objects.filter(key=key).exists():
+                    return None  # the same keyed email, queued meanwhile by a concurrent run
+                raise
+        enqueue_send(email.pk)
     return email
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "catalog",
     "sales",
     "returns",
+    "audit",
 ]
 
 MIDDLEWARE = [

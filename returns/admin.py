@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.admin import AuditRecordInline
 from petshop.core.admin_tools import (
     ReadOnlyInline,
     ReadOnlyModelAdmin,
@@ -67,7 +68,7 @@ class ReturnAdmin(ServiceModelAdmin):
     search_fields = ("=id", "order__number", "order__user__username", "order__user__email")
     list_select_related = ("order__user",)
     date_hierarchy = "created_at"
-    inlines = [ReturnLineInline]
+    inlines = [ReturnLineInline, AuditRecordInline]
     fields = (
         "order",
         "status",
@@ -154,7 +155,7 @@ class ReturnAdmin(ServiceModelAdmin):
             request,
             queryset.select_related("order").order_by("pk"),
             lambda ret: return_set_status(
-                return_request=ret, status=status, admin_notes=admin_notes
+                return_request=ret, status=status, admin_notes=admin_notes, by=request.user
             ),
             done=done,
             noun=("return", "returns"),

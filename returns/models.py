@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from petshop.core.exceptions import InvalidTransition
-from sales.models import Order, OrderLine
+from sales.models import MAX_LINE_QUANTITY, Order, OrderLine
 
 MAX_RETURN_ITEMS = 50
 
@@ -119,7 +119,7 @@ class ReturnLine(models.Model):
                 fields=["return_request", "order_line"], name="return_line_one_per_product"
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gte=1) & Q(quantity__lte=50),
+                condition=Q(quantity__gte=1) & Q(quantity__lte=MAX_LINE_QUANTITY),
                 name="return_line_quantity_range",
             ),
         ]

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from audit.services import audit_record
 from catalog.services import stock_release
 from returns import emails
 from returns.exceptions import (
@@ -134,10 +135,12 @@ def return_set_status(
     status: str,
     admin_notes: str | None = None,
     refund_shipping: bool | None = None,
+    by=None,
 ) -> Return:
     """Approve, reject or process. Processing puts the quantities back into stock and
     credits the refund (price and tax paid on the units, plus shipping if staff said
-    so) against the order's invoice, never more than it billed."""
+    so) against the order's invoice, never more than it billed. Each move, the stock it
+    puts back and the credit are recorded in the audit trail with `by`."""
     ret = return_lock(ret=return_request)
     if status not in ReturnStatus.values:
         raise InvalidInput(f"Unknown status {status!r}.", field="status")
@@ -148,15 +151,27 @@ def return_set_status(
     if admin_notes is not None:
         ret.admin_notes = admin_notes
         ret.save(update_fields=["admin_notes", "updated_at"])
+    before = ret.status
     ret.transition_to(status)
+    after = {"status": status}
     if status == ReturnStatus.PROCESSED:
         lines = list(ret.lines.select_related("order_line__order"))
         _fix_tax_refunded(ret, lines)
-        stock_release(quantities={line.product_id: line.quantity for line in lines})
         refund = sum((line.refund_amount for line in lines), start=ret.shipping_refund)
-        invoice_credit(order=ret.order, amount=refund)
+        note = f"return #{ret.pk} of order {ret.order.number}"
+        stock_release(
+            quantities={line.product_id: line.quantity for line in lines},
+            by=by,
+            note=note,
+            action="stock.returned",
+        )
+        invoice_credit(order=ret.order, amount=refund, by=by, note=note)
         ret.processed_at = timezone.now()
         ret.save(update_fields=["processed_at"])
+        after["refund_total"] = refund
+    audit_record(
+        target=ret, action=f"return.{status}", by=by, before={"status": before}, after=after
+    )
     emails.send_return_status(ret)
     return ret
 

@@ -6,16 +6,19 @@ change of where a customer reads an order (a private link for guest orders) or o
 receives it is made there once, for every email."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
 
 from django.urls import reverse
 
-from notifications.rendering import absolute_url
-from notifications.services import email_queue
+from notifications.rendering import RenderedEmail, absolute_url, render_email
+from notifications.services import email_queue, email_queue_rendered
 from sales.guest_links import guest_order_paths
 from sales.models import Invoice, InvoiceStatus, Order, OrderLine, OrderStatus
 
 
-def order_links(order: Order, invoice: Invoice | None = None) -> dict[str, str | None]:
+def order_links(order: Order, invoice=None) -> dict[str, str | None]:
     """Absolute links for the emails about `order`: {"order_url", "invoice_url"}
     (`invoice_url` is None without an invoice).
 
@@ -49,7 +52,7 @@ def _customer_name(order: Order) -> str:
     return (user.get_short_name() or user.username) if user is not None else "there"
 
 
-def _order_context(order: Order, invoice: Invoice | None, lines: Iterable[OrderLine]) -> dict:
+def _order_context(order: Order, invoice, lines: Iterable[OrderLine]) -> dict:
     return {
         "name": _customer_name(order),
         "order": order,
@@ -59,19 +62,47 @@ def _order_context(order: Order, invoice: Invoice | None, lines: Iterable[OrderL
     }
 
 
-def send_order_confirmation(
-    order: Order, *, invoice: Invoice | None, lines: Iterable[OrderLine]
-) -> None:
-    """At checkout, whichever face placed the order. `lines` and `invoice` are the rows
-    the checkout just wrote (no need to read them back)."""
-    email_queue(
-        to=order_recipient(order),
+# Stands for the invoice number while the confirmation is rendered: the number is drawn
+# last in checkout, under the year's counter lock, which every checkout queues on.
+INVOICE_NUMBER_MARK = "INV-NUMBER-TO-COME"
+
+
+@dataclass(frozen=True)
+class PendingConfirmation:
+    """An order confirmation rendered before its invoice is numbered; `queue` fills in
+    the number and writes it to the outbox (two inserts, no rendering, under the lock)."""
+
+    order: Order
+    rendered: RenderedEmail
+    due_date: date
+
+    def queue(self, *, invoice: Invoice) -> None:
+        email_queue_rendered(
+            to=order_recipient(self.order),
+            rendered=self.rendered.replace(INVOICE_NUMBER_MARK, invoice.number),
+            event="order_placed",
+            related=self.order,
+        )
+
+
+def order_confirmation_prepare(
+    order: Order, *, lines: Iterable[OrderLine], due_date: date
+) -> PendingConfirmation:
+    """The order confirmation of a checkout, rendered once the order and its lines exist
+    and before the invoice number is drawn. The invoice is issued with `due_date`."""
+    invoice = SimpleNamespace(number=INVOICE_NUMBER_MARK, total=order.total, due_date=due_date)
+    rendered = render_email(
+        "order_confirmation",
+        _order_context(order, invoice, lines),
         subject=f"Order {order.number} confirmed",
-        template="order_confirmation",
-        context=_order_context(order, invoice, lines),
-        event="order_placed",
-        related=order,
     )
+    return PendingConfirmation(order=order, rendered=rendered, due_date=due_date)
+
+
+def send_order_confirmation(order: Order, *, invoice: Invoice, lines: Iterable[OrderLine]) -> None:
+    """The order confirmation for an order already invoiced (number, lines, total,
+    shipping address, invoice, links)."""
+    order_confirmation_prepare(order, lines=lines, due_date=invoice.due_date).queue(invoice=invoice)
 
 
 STATUS_EMAILS = {

@@ -1,5 +1,6 @@
 from catalog.exceptions import InsufficientStock, ProductUnavailable  # noqa: F401 (re-exported)
 from petshop.core.exceptions import DomainError, InvalidInput, InvalidTransition, NotFound  # noqa: F401
+from sales.limits import MAX_CART_PRODUCTS
 
 
 class CartEmpty(InvalidInput):
@@ -9,7 +10,7 @@ class CartEmpty(InvalidInput):
 
 class CartLimitExceeded(InvalidInput):
     code = "cart_limit"
-    default_detail = "A cart holds at most 100 different products."
+    default_detail = f"A cart holds at most {MAX_CART_PRODUCTS} different products."
 
 
 class NotInCart(NotFound):
@@ -25,3 +26,24 @@ class IdempotencyKeyReused(DomainError):
 class InvoiceExists(DomainError):
     code = "invoice_exists"
     default_detail = "The order already has a live invoice."
+
+
+class InvoiceKept(DomainError):
+    code = "invoice_kept"
+    default_detail = "An invoice that was ever paid or credited is a financial record and is kept."
+
+
+class InvoiceCredited(DomainError):
+    code = "invoice_credited"
+    default_detail = (
+        "A processed return credited this order's last invoice in full: its goods came "
+        "back. Issue a new invoice only on purpose, with reissue=true."
+    )
+
+
+class IdempotencyKeyOrderDeleted(DomainError):
+    code = "idempotency_key_order_deleted"
+    default_detail = (
+        "This Idempotency-Key already placed an order, which has since been deleted. "
+        "Nothing was ordered again; use a new key to place a new order."
+    )

@@ -9,10 +9,7 @@ from django.utils import timezone
 
 from catalog.models import Category, Product
 from petshop.core.exceptions import InvalidTransition
-
-MAX_LINE_QUANTITY = 50
-MAX_CART_PRODUCTS = 100
-
+from sales.limits import MAX_CART_PRODUCTS, MAX_LINE_QUANTITY  # noqa: F401 (re-exported)
 
 # --- Cart -----------------------------------------------------------------------------
 
@@ -400,7 +397,9 @@ class CheckoutKey(models.Model):
     )
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, related_name="+")
+    # SET_NULL, not CASCADE: the key outlives its order, so a retry that arrives after
+    # the order was deleted finds the key and is refused instead of ordering again.
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -426,9 +425,11 @@ class InvoiceStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
 
 
+# The invoice state machine, in one table. overdue → pending: the due date moved to today
+# or later (I4); Invoice.transition_to refuses it while the due date is still past.
 INVOICE_TRANSITIONS: dict[str, set[str]] = {
     InvoiceStatus.PENDING: {InvoiceStatus.PAID, InvoiceStatus.OVERDUE, InvoiceStatus.CANCELLED},
-    InvoiceStatus.OVERDUE: {InvoiceStatus.PAID, InvoiceStatus.CANCELLED},
+    InvoiceStatus.OVERDUE: {InvoiceStatus.PAID, InvoiceStatus.CANCELLED, InvoiceStatus.PENDING},
     InvoiceStatus.PAID: {InvoiceStatus.REFUNDED},
     InvoiceStatus.CANCELLED: set(),
     InvoiceStatus.REFUNDED: set(),
@@ -446,6 +447,15 @@ class InvoiceQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None):
         today = today or timezone.localdate()
         return self.filter(status__in=UNPAID_INVOICE_STATUSES, due_date__lt=today)
+
+    def financial_records(self):
+        """Invoices the accounts keep for good: ever paid (now paid or refunded) or
+        carrying a credit from a processed return. See Invoice.is_financial_record."""
+        return self.filter(
+            Q(paid_at__isnull=False)
+            | Q(status__in=[InvoiceStatus.PAID, InvoiceStatus.REFUNDED])
+            | Q(amount_refunded__gt=0)
+        )
 
 
 class InvoiceSequence(models.Model):
@@ -512,6 +522,16 @@ class Invoice(models.Model):
     def is_overdue(self) -> bool:
         return self.status in UNPAID_INVOICE_STATUSES and self.due_date < timezone.localdate()
 
+    @property
+    def is_financial_record(self) -> bool:
+        """Ever paid, or credited by a return: neither it nor its order may be deleted.
+        (The same test as InvoiceQuerySet.financial_records.)"""
+        return (
+            self.paid_at is not None
+            or self.status in (InvoiceStatus.PAID, InvoiceStatus.REFUNDED)
+            or self.amount_refunded > 0
+        )
+
     def can_transition_to(self, status: str) -> bool:
         return status in INVOICE_TRANSITIONS.get(self.status, set())
 
@@ -520,6 +540,13 @@ class Invoice(models.Model):
         if not self.can_transition_to(status):
             raise InvalidTransition(
                 f"An invoice cannot go from {self.status} to {status}.",
+                from_status=self.status,
+                to_status=status,
+            )
+        if status == InvoiceStatus.PENDING and self.due_date < timezone.localdate():
+            raise InvalidTransition(
+                "An overdue invoice becomes pending again only once its due date is today "
+                "or later.",
                 from_status=self.status,
                 to_status=status,
             )

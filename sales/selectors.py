@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from catalog.models import Product
@@ -20,7 +20,29 @@ from sales.models import Invoice, Order, OrderStatus
 class DaySales:
     day: date
     orders: int
-    revenue: Decimal
+    revenue: Decimal  # gross sales: the totals of that day's orders not cancelled
+    refunds: Decimal = Decimal("0.00")  # credited back on those orders since (returns...)
+
+    @property
+    def net(self) -> Decimal:
+        return self.revenue - self.refunds
+
+
+def _refunded_per_order():
+    """What the order's invoices have credited back (returns processed, refunds), one
+    figure per order, as a subquery: summing over a join would count an order once per
+    invoice."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    credited = (
+        Invoice.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(amount=Sum("amount_refunded"))
+        .values("amount")
+    )
+    return Coalesce(
+        Subquery(credited, output_field=money), Value(Decimal("0.00")), output_field=money
+    )
 
 
 def _start_of(day: date) -> datetime:
@@ -28,9 +50,12 @@ def _start_of(day: date) -> datetime:
 
 
 def sales_by_day(*, days: int = 30, today: date | None = None) -> list[DaySales]:
-    """Orders placed and revenue per day over the last `days` days (today included),
-    every day present, oldest first. Revenue counts the totals of orders not cancelled;
-    the order count includes every order placed that day."""
+    """Orders placed, gross sales and refunds per day over the last `days` days (today
+    included), every day present, oldest first. Gross sales (`revenue`) count the totals
+    of orders not cancelled; `refunds` what has been credited back on those same orders
+    since (processed returns, refunds), shown against the day the order was placed, so
+    `net` is what that day's sales are worth now; the order count includes every order
+    placed that day. A cancelled order counts in neither figure: it never was a sale."""
     today = today or timezone.localdate()
     first_day = today - timedelta(days=days - 1)
     window = {
@@ -39,11 +64,15 @@ def sales_by_day(*, days: int = 30, today: date | None = None) -> list[DaySales]
     }
     rows = (
         Order.objects.filter(**window)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(
+            day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()),
+            refunded=_refunded_per_order(),
+        )
         .values("day")
         .annotate(
             orders=Count("id"),
             revenue=Sum("total", filter=~Q(status=OrderStatus.CANCELLED)),
+            refunds=Sum("refunded", filter=~Q(status=OrderStatus.CANCELLED)),
         )
         .order_by("day")
     )
@@ -54,7 +83,10 @@ def sales_by_day(*, days: int = 30, today: date | None = None) -> list[DaySales]
         row = by_day.get(day, {})
         series.append(
             DaySales(
-                day=day, orders=row.get("orders", 0), revenue=row.get("revenue") or Decimal("0.00")
+                day=day,
+                orders=row.get("orders", 0),
+                revenue=row.get("revenue") or Decimal("0.00"),
+                refunds=row.get("refunds") or Decimal("0.00"),
             )
         )
     return series

@@ -90,6 +90,17 @@ def test_production_settings_force_https_and_secure_cookies():
     }
 
 
+def test_seed_demo_refuses_a_production_configuration():
+    """The demo publishes its passwords: on a real shop it must not run by accident (and
+    with --force it still leaves every user it did not create alone: see
+    petshop/tests/test_seed_demo.py)."""
+    result = manage("seed_demo", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "refuses to run with DJANGO_DEBUG=false" in result.stderr
+    assert "admin-demo-pass" not in result.stdout + result.stderr
+
+
 # --- passwords -------------------------------------------------------------------------
 
 

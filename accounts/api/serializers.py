@@ -7,7 +7,6 @@ accounts.services made by the view. None of them has a create() or update().
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.validators import UniqueValidator
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -40,35 +39,19 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 def _username_field(**kwargs) -> serializers.RegexField:
-    # Django's own username characters (letters, digits and @.+-_), 3–50 long, unique in any case.
+    # Django's own username characters (letters, digits and @.+-_), 3–50 long. Unique in
+    # any case: the service checks that (and the database holds it), not the serializer.
     return serializers.RegexField(
         r"^[\w.@+-]+\Z",
         min_length=USERNAME_MIN,
         max_length=USERNAME_MAX,
         error_messages={"invalid": "Letters, digits and @/./+/-/_ only."},
-        validators=[
-            UniqueValidator(
-                queryset=User.objects.all(),
-                lookup="iexact",
-                message="A user with that username already exists.",
-            )
-        ],
         **kwargs,
     )
 
 
 def _email_field(**kwargs) -> serializers.EmailField:
-    return serializers.EmailField(
-        max_length=254,
-        validators=[
-            UniqueValidator(
-                queryset=User.objects.all(),
-                lookup="iexact",
-                message="A user with that email already exists.",
-            )
-        ],
-        **kwargs,
-    )
+    return serializers.EmailField(max_length=254, **kwargs)  # unique: the service's check
 
 
 class ProfileFieldsMixin(serializers.Serializer):
@@ -109,15 +92,6 @@ class UserUpdateSerializer(ProfileFieldsMixin):
 
     username = _username_field()
     email = _email_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Uniqueness is checked against everyone but the user being edited.
-        if self.instance is not None:
-            for name in ("username", "email"):
-                for validator in self.fields[name].validators:
-                    if isinstance(validator, UniqueValidator):
-                        validator.queryset = User.objects.exclude(pk=self.instance.pk)
 
 
 class LoginSerializer(serializers.Serializer):

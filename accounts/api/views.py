@@ -1,11 +1,8 @@
 """Auth (A1–A5) and users (U1–U8) of API.md. Thin: a serializer validates, one
 accounts.services call writes, a serializer renders."""
 
-from contextlib import contextmanager
-
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
-from django.db import IntegrityError
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -47,6 +44,7 @@ from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import ValidationErrorSerializer, error_responses
 from petshop.core.exceptions import InvalidInput
+from petshop.core.refusals import refusals_as_field_errors
 
 # One message for an unknown username, a wrong password and an inactive account, so the
 # answer never reveals which usernames exist.
@@ -66,25 +64,6 @@ class PublicAuthView(GenericAPIView):
         return 'Bearer realm="api"'
 
 
-@contextmanager
-def field_errors():
-    """A service's InvalidInput about one field (a taken username, a wrong current
-    password) in DRF's 400 shape `{"field": ["message"]}`, like the serializers'."""
-    try:
-        yield
-    except InvalidInput as exc:
-        field = exc.extra.get("field", "non_field_errors")
-        raise ValidationError({field: exc.extra.get("messages") or [exc.detail]}) from exc
-
-
-def _revalidate_after_race(serializer_class, request, **kwargs):
-    """A unique username/email taken between validation and the insert: validating
-    again now reports it on its field, as the first validation would have."""
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    raise ValidationError({"non_field_errors": ["That username or email is already taken."]})
-
-
 class RegisterView(PublicAuthView):
     """A1: a new account, always a customer (role fields are ignored). Throttled per
     address and per username."""
@@ -100,11 +79,8 @@ class RegisterView(PublicAuthView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            with field_errors():
-                user = services.user_register(**serializer.validated_data)
-        except IntegrityError:
-            _revalidate_after_race(RegisterSerializer, request)
+        with refusals_as_field_errors():
+            user = services.user_register(**serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -293,11 +269,8 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         user = self.get_object()
         serializer = UserUpdateSerializer(user, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            with field_errors():
-                user = services.user_update(user=user, **serializer.validated_data)
-        except IntegrityError:
-            _revalidate_after_race(UserUpdateSerializer, request, instance=user, partial=partial)
+        with refusals_as_field_errors():
+            user = services.user_update(user=user, **serializer.validated_data)
         return Response(UserSerializer(user).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -316,7 +289,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
             data=request.data, context={"request": request, "user": user, "needs_current": own}
         )
         serializer.is_valid(raise_exception=True)
-        with field_errors():  # the wrong current password → 400 on current_password
+        with refusals_as_field_errors():  # the wrong current password → 400 on current_password
             services.user_set_password(
                 user=user,
                 new_password=serializer.validated_data["new_password"],

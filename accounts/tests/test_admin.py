@@ -108,7 +108,7 @@ def test_email_taken_in_another_case_is_refused(staff):
     customer.refresh_from_db()
     assert customer.email != "TAKEN@example.com"
     assert response.context["adminform"].form.errors == {
-        "email": ["Another user already has this email address."]
+        "email": ["A user with that email address already exists."]
     }
 
 
@@ -128,7 +128,7 @@ def test_adding_a_user_with_a_taken_email_says_so_in_words(staff):
 
     assert response.status_code == 200 and not User.objects.filter(username="newcomer").exists()
     assert response.context["adminform"].form.errors == {
-        "email": ["Another user already has this email address."]
+        "email": ["A user with that email address already exists."]
     }
 
 

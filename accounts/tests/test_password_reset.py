@@ -189,8 +189,14 @@ def test_an_expired_token_is_refused(customer, deliver_emails, settings):
 
 @pytest.mark.parametrize(
     ("uid", "token"),
-    [("bm9wZQ", "abc-123"), ("!!", "x"), ("MTIzNDU2Nzg5", "c0ffee-123")],
-    ids=["not-a-number", "not-base64", "no-such-user"],
+    [
+        ("bm9wZQ", "abc-123"),
+        ("!!", "x"),
+        ("MTIzNDU2Nzg5", "c0ffee-123"),
+        ("OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5", "c0ffee-123"),
+        ("LTE", "c0ffee-123"),
+    ],
+    ids=["not-a-number", "not-base64", "no-such-user", "beyond-bigint", "negative"],
 )
 def test_a_wrong_uid_or_token_is_invalid_token(uid, token, customer):
     response = APIClient().post(

@@ -257,3 +257,25 @@ def test_a_weak_new_password_is_invalid_input(customer):
     assert exc.value.extra["field"] == "new_password"
     customer.refresh_from_db()
     assert customer.check_password(PASSWORD)
+
+
+def test_a_profile_update_does_not_write_back_a_role_changed_meanwhile(customer):
+    AdminFactory()  # so the admin role can be taken away again
+    stale = User.objects.get(pk=customer.pk)  # loaded before the role change
+    user_set_roles(user=customer, roles={"customer", "admin"})
+
+    user_update(user=stale, first_name="Renamed")
+
+    customer.refresh_from_db()
+    assert customer.first_name == "Renamed"
+    assert customer.roles == ["customer", "admin"] and customer.is_superuser
+
+
+def test_a_profile_update_does_not_write_back_a_password_changed_meanwhile(customer):
+    stale = User.objects.get(pk=customer.pk)
+    user_set_password(user=customer, new_password="another-long-passphrase", check_current=False)
+
+    user_update(user=stale, phone="555-0199")
+
+    customer.refresh_from_db()
+    assert customer.check_password("another-long-passphrase") and customer.phone == "555-0199"

@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 from catalog.models import Product
 from catalog.selectors import nav_categories, nav_pet_types
 from petshop.core.api.filters import StrictBooleanFilter, search_fields
+from petshop.core.roles import is_shop_admin
 
 # Each public ordering, with the id as tie-break so pages never overlap or skip rows
 # (and the (is_active, <field>, id) indexes serve them).
@@ -72,8 +73,7 @@ class ProductFilter(filters.FilterSet):
 
     @property
     def caller_is_admin(self) -> bool:
-        user = getattr(self.request, "user", None)
-        return bool(user is not None and user.is_authenticated and user.is_shop_admin)
+        return is_shop_admin(getattr(self.request, "user", None))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -8,7 +8,6 @@ validate and render. Limits mirror the model columns, so hostile input (1e30, -1
 from decimal import Decimal
 
 from rest_framework import serializers
-from rest_framework.validators import UniqueValidator
 
 from catalog.models import Category, PetType, Product
 from catalog.services import PRODUCT_FIELDS
@@ -28,7 +27,12 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "slug", "description"]
-        extra_kwargs = {"slug": {"required": False}}
+        # Unique in any case: checked by the model's validation in the service (a 400
+        # on the field), not by exact-case validators restated here.
+        extra_kwargs = {
+            "name": {"validators": []},
+            "slug": {"required": False, "validators": []},
+        }
 
 
 class _SlugField(serializers.SlugRelatedField):
@@ -103,13 +107,7 @@ class ProductWriteSerializer(serializers.ModelSerializer):
         max_length=64,
         required=False,
         error_messages={"invalid": "Letters, digits, '.', '_' and '-' only."},
-        # Declared by hand, so the model's uniqueness is restated (the instance being
-        # edited is excluded by the validator itself).
-        validators=[
-            UniqueValidator(
-                queryset=Product.objects.all(), message="A product with that sku already exists."
-            )
-        ],
+        # Unique in any case: the model's validation in the service says so on `sku`.
     )
     category = _SlugField(Category)
     pet_type = _SlugField(PetType)

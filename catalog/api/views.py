@@ -24,13 +24,13 @@ from catalog.models import Category, PetType, Product
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import error_responses
+from petshop.core.roles import is_shop_admin
 
 READ_ACTIONS = {"list", "retrieve"}
 
 
 def _is_admin(request) -> bool:
-    user = request.user
-    return bool(user and user.is_authenticated and user.is_shop_admin)
+    return is_shop_admin(request.user)
 
 
 class CatalogViewSet(GenericViewSet):
@@ -186,7 +186,9 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
         product = self.get_object()
         serializer = ProductWriteSerializer(product, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        product = services.product_update(product=product, **serializer.validated_data)
+        product = services.product_update(
+            product=product, by=request.user, **serializer.validated_data
+        )
         return Response(AdminProductSerializer(product).data)
 
     def partial_update(self, request, *args, **kwargs):

@@ -244,3 +244,15 @@ def test_requeueing_twice_queues_one_task():
     _age(email, 60)
     assert emails_requeue_stuck(minutes=15) == 0
     assert send_tasks().count() == 1
+
+
+def test_queueing_a_rendered_email_is_two_inserts_in_the_callers_transaction(
+    django_assert_num_queries,
+):
+    """It runs inside checkout, under the invoice counter's lock: no savepoints."""
+    from notifications.rendering import render_email
+    from notifications.services import email_queue_rendered
+
+    rendered = render_email("test_message", {"name": "Rex"}, subject="Hi")
+    with transaction.atomic(), django_assert_num_queries(2):
+        email_queue_rendered(to=["rex@example.com"], rendered=rendered, event="test")

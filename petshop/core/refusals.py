@@ -6,9 +6,13 @@ the database; forms and serializers never restate it, they call the service and 
 its refusal through these functions, beside the field it names.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from contextlib import contextmanager
 
-from petshop.core.exceptions import DomainError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from petshop.core.exceptions import DomainError, InvalidInput
 
 
 def refusal_errors(exc: Exception) -> dict[str, list[str]]:
@@ -39,15 +43,21 @@ def add_refusal_to_form(form, exc: Exception) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-def refusal_as_serializer_error(exc: Exception):
-    """The DRF ValidationError (400 `{field: [messages]}`) for a refusal, to raise from
-    a serializer's validate(); NON_FIELD_ERRORS becomes DRF's non_field_errors key."""
-    from rest_framework import serializers
-    from rest_framework.settings import api_settings
-
-    return serializers.ValidationError(
-        {
-            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-            for field, messages in refusal_errors(exc).items()
-        }
-    )
+@contextmanager
+def refusals_as_field_errors():
+    """Around an API view's service call: an InvalidInput (a taken username, sku or
+    slug, a wrong current password) becomes DRF's 400 field shape `{"field": ["message"]}`
+    (`non_field_errors` if it names no field), like a serializer's own errors. Other
+    domain errors pass through to the API's `{detail, code}` handler."""
+    try:
+        yield
+    except InvalidInput as exc:
+        errors = refusal_errors(exc)
+        if exc.extra.get("messages"):  # several messages about one field (passwords)
+            errors = {field: list(exc.extra["messages"]) for field in errors}
+        raise serializers.ValidationError(
+            {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): msgs
+                for field, msgs in errors.items()
+            }
+        ) from exc

@@ -3,6 +3,10 @@ face uses, so the demo data obeys every rule (stock, numbering, state machines).
 
 Idempotent: users and products are found by username and sku; the demo orders and
 returns are made only when the demo customers have no orders yet.
+
+It never takes over a real shop: a user it finds but did not create (no `DemoUser`
+marker) keeps its password, roles and data; no order is placed for anyone but the
+users the demo created, and the overdue sweep touches only the demo's own invoices.
 """
 
 from dataclasses import dataclass, field
@@ -17,11 +21,19 @@ from accounts.services import user_register, user_role_add, user_set_password
 from catalog.models import Category, PetType, Product
 from catalog.services import product_create
 from petshop.demo import data
+from petshop.models import DemoUser
 from returns.services import return_request, return_set_status
-from sales.models import ORDER_CHAIN, Invoice, Order, OrderStatus, ShippingMethod, TaxRate
+from sales.models import (
+    ORDER_CHAIN,
+    Invoice,
+    InvoiceStatus,
+    Order,
+    OrderStatus,
+    ShippingMethod,
+    TaxRate,
+)
 from sales.services import (
     invoice_set_status,
-    invoices_mark_overdue,
     order_cancel,
     order_place,
     order_set_status,
@@ -36,27 +48,40 @@ class SeedReport:
     returns_created: int = 0
     overdue_marked: int = 0
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
+    # Demo usernames (or their emails) held by users the demo did not create.
+    users_left_alone: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
 def demo_shop_build() -> SeedReport:
     report = SeedReport()
     users = _users(report)
-    _products(report, created_by=users["admin"])
+    _products(report, created_by=users.get("admin"))
+    if report.users_left_alone:
+        # The demo orders belong to the demo users; with one of them taken by a real
+        # user there is nobody to place them for, and nobody else's data is touched.
+        return report
     standard = _shipping_tax_and_addresses(users)
     _orders_and_returns(report, users, shipping_method=standard)
-    report.overdue_marked = invoices_mark_overdue()
+    report.overdue_marked = _mark_demo_invoices_overdue()
     return report
 
 
 def _users(report: SeedReport) -> dict[str, User]:
     users = {}
     for username, email, first, last, password, is_admin in data.USERS:
-        user = User.objects.filter(username=username).first()
+        user = (
+            User.objects.filter(username__iexact=username).first()
+            or User.objects.filter(email__iexact=email).first()
+        )
+        if user is not None and not DemoUser.objects.filter(user=user).exists():
+            report.users_left_alone.append(username)
+            continue
         if user is None:
             user = user_register(
                 username=username, email=email, password=password, first_name=first, last_name=last
             )
+            DemoUser.objects.create(user=user)
             report.users_created += 1
         elif not user.check_password(password):
             # The printed credentials must work, even after someone changed them.
@@ -138,8 +163,8 @@ def _shipping_tax_and_addresses(users: dict[str, User]) -> ShippingMethod:
 def _orders_and_returns(
     report: SeedReport, users: dict[str, User], *, shipping_method: ShippingMethod | None
 ) -> None:
-    customers = {u for u, *_rest, is_admin in data.USERS if not is_admin}
-    if Order.objects.filter(user__username__in=customers).exists():
+    customers = [users[u] for u, *_rest, is_admin in data.USERS if not is_admin]
+    if Order.objects.filter(user__in=customers).exists():
         return
     staff = users["admin"]
     products = {p.sku: p for p in Product.objects.filter(sku__startswith="DEMO-")}
@@ -157,6 +182,7 @@ def _orders_and_returns(
                 invoice=order.live_invoice,
                 status="paid",
                 payment_reference=f"DEMO-PAY-{order.pk:04d}",
+                by=staff,
             )
         if status == OrderStatus.CANCELLED:
             order = order_cancel(order=order, by=user)
@@ -180,10 +206,22 @@ def _orders_and_returns(
         )
         if status in ("approved", "processed", "rejected"):
             first = "rejected" if status == "rejected" else "approved"
-            ret = return_set_status(return_request=ret, status=first, admin_notes=note)
+            ret = return_set_status(return_request=ret, status=first, admin_notes=note, by=staff)
         if status == "processed":
-            ret = return_set_status(return_request=ret, status="processed")
+            ret = return_set_status(return_request=ret, status="processed", by=staff)
         report.returns_created += 1
+
+
+def _mark_demo_invoices_overdue() -> int:
+    """The daily overdue sweep, limited to the demo users' invoices (a real shop's
+    invoices are the daily job's business, not the demo's)."""
+    today = timezone.localdate()
+    late = Invoice.objects.filter(
+        order__user__demo_marker__isnull=False, status=InvoiceStatus.PENDING, due_date__lt=today
+    )
+    for invoice in late:
+        invoice_set_status(invoice=invoice, status=InvoiceStatus.OVERDUE)
+    return len(late)
 
 
 def _backdate(order: Order, days_ago: int) -> None:

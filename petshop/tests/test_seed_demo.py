@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: a living demo shop, the same after a second run."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -7,9 +8,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from accounts.tests.factories import UserFactory
 from catalog.models import Category, PetType, Product
 from catalog.tests.factories import ProductFactory
 from petshop.demo import data
+from petshop.models import DemoUser
 from returns.models import Return, ReturnLine
 from sales.models import (
     Cart,
@@ -20,8 +23,15 @@ from sales.models import (
     OrderStatus,
     OrderStatusChange,
 )
+from sales.tests.factories import place_order
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def development_settings(settings):
+    """seed_demo is a development tool: it refuses to run with DEBUG off (see below)."""
+    settings.DEBUG = True
 
 
 def seed(*args) -> str:
@@ -144,6 +154,69 @@ def test_seed_that_cannot_place_its_orders_says_why_and_writes_nothing():
         seed()
     assert not Order.objects.exists()
     assert not User.objects.exists()
+
+
+# --- it cannot take over a real shop -----------------------------------------------------
+
+
+def test_seed_refuses_to_run_in_production_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DJANGO_DEBUG=false"):
+        seed()
+    assert not User.objects.exists()
+    assert not Order.objects.exists()
+
+
+def test_seed_with_force_runs_in_production(settings):
+    settings.DEBUG = False
+    seed("--force")
+    assert Order.objects.exists()
+    assert DemoUser.objects.count() == len(data.USERS)
+
+
+def test_seed_never_touches_a_real_user_holding_a_demo_name(settings):
+    settings.DEBUG = False
+    real_admin = UserFactory(
+        username="admin", email="boss@realshop.example", password="Real-Pass-123!"
+    )
+    real_alice = UserFactory(
+        username="alice", email="alice@realshop.example", password="Alice-Real-9!"
+    )
+    before = {
+        u.pk: (u.password, u.is_staff, u.is_customer, u.email) for u in (real_admin, real_alice)
+    }
+
+    output = seed("--force")
+
+    for user in (real_admin, real_alice):
+        user.refresh_from_db()
+        assert (user.password, user.is_staff, user.is_customer, user.email) == before[user.pk]
+    assert real_admin.check_password("Real-Pass-123!") and not real_admin.is_staff
+    assert not Order.objects.filter(user__in=[real_admin, real_alice]).exists()
+    assert not Order.objects.exists()  # the demo orders need every demo user
+    assert "admin: a user the demo did not create" in output
+    assert "admin-demo-pass" not in output
+    # bob and carol were free, so the demo made them (and only them).
+    assert set(DemoUser.objects.values_list("user__username", flat=True)) == {"bob", "carol"}
+
+
+def test_seed_leaves_alone_a_real_user_holding_a_demo_email():
+    real = UserFactory(username="ally", email="ALICE@petshop.example", password="Ally-Real-77!")
+    seed()
+    real.refresh_from_db()
+    assert real.check_password("Ally-Real-77!")
+    assert not User.objects.filter(username="alice").exists()
+    assert not DemoUser.objects.filter(user=real).exists()
+
+
+def test_seed_leaves_real_invoices_to_the_daily_job():
+    real_order = place_order()
+    invoice = real_order.live_invoice
+    Invoice.objects.filter(pk=invoice.pk).update(due_date=date(2000, 1, 1))
+    output = seed()
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PENDING
+    assert "1 invoice marked overdue" in output  # the demo's own late invoice
 
 
 def test_the_demo_shop_shows_shipping_methods_and_tax_at_checkout_and_on_invoices(client):

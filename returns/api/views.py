@@ -86,7 +86,9 @@ class ReturnViewSet(
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):
         data = validated(ReturnStatusSerializer, request.data)
-        return self._render(return_set_status(return_request=self.get_object(), **data))
+        return self._render(
+            return_set_status(return_request=self.get_object(), by=request.user, **data)
+        )
 
     @extend_schema(
         responses={204: None, **error_responses(401, 404, 409)},

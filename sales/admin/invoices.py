@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from audit.admin import AuditRecordInline
 from petshop.core.admin_tools import ServiceModelAdmin, run_for_each
 from sales.models import Invoice, InvoiceStatus
 from sales.services import invoice_delete, invoice_set_status, invoice_update
@@ -49,6 +50,7 @@ class PaymentReferencesForm(forms.Form):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ServiceModelAdmin):
+    inlines = [AuditRecordInline]  # payments, voids, refunds, credits: who, when, before → after
     list_display = (
         "number",
         "order_number",
@@ -129,16 +131,17 @@ class InvoiceAdmin(ServiceModelAdmin):
         return False  # issued at checkout
 
     def has_delete_permission(self, request, obj=None):
-        # Only a cancelled invoice may go (the service says so too).
+        # Only a cancelled invoice that is no financial record may go (the service says
+        # so too).
         return super().has_delete_permission(request, obj) and (
-            obj is None or obj.status == InvoiceStatus.CANCELLED
+            obj is None or (obj.status == InvoiceStatus.CANCELLED and not obj.is_financial_record)
         )
 
     def save_with_services(self, request, obj, form, change):
         editable = {"due_date", "notes"}
         changed = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
         if changed:
-            invoice_update(invoice=obj, **changed)
+            invoice_update(invoice=obj, by=request.user, **changed)
 
     def delete_with_services(self, request, obj):
         invoice_delete(invoice=obj)
@@ -158,6 +161,7 @@ class InvoiceAdmin(ServiceModelAdmin):
                         invoice=invoice,
                         status=InvoiceStatus.PAID,
                         payment_reference=form.reference_for(invoice),
+                        by=request.user,
                     ),
                     done="marked paid",
                     noun=("invoice", "invoices"),
@@ -184,7 +188,9 @@ class InvoiceAdmin(ServiceModelAdmin):
         run_for_each(
             request,
             queryset.order_by("pk"),
-            lambda invoice: invoice_set_status(invoice=invoice, status=InvoiceStatus.CANCELLED),
+            lambda invoice: invoice_set_status(
+                invoice=invoice, status=InvoiceStatus.CANCELLED, by=request.user
+            ),
             done="voided",
             noun=("invoice", "invoices"),
         )

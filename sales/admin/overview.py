@@ -1,5 +1,5 @@
-"""The staff sales overview at /admin/overview/: orders and revenue per day over the
-last 30 days (server-rendered SVG bars), orders by status, low stock, overdue invoices.
+"""The staff sales overview at /admin/overview/: orders and gross sales per day over the
+last 30 days, with the refunds on them and the net (server-rendered SVG bars), orders by status, low stock, overdue invoices.
 
 The figures come from sales.selectors (database aggregates, a fixed number of queries);
 this module only lays them out. The URL is the shop's admin site's
@@ -65,6 +65,8 @@ def sales_overview(request):
         "series": series,
         "orders_total": sum(d.orders for d in series),
         "revenue_total": sum(d.revenue for d in series),
+        "refunds_total": sum(d.refunds for d in series),
+        "net_total": sum(d.net for d in series),
         "orders_chart": bar_chart(
             [d.orders for d in series],
             labels,
@@ -73,7 +75,10 @@ def sales_overview(request):
         "revenue_chart": bar_chart(
             [d.revenue for d in series],
             labels,
-            [f"{d.day:%a %d %b}: {d.revenue} revenue" for d in series],
+            [
+                f"{d.day:%a %d %b}: {d.revenue} gross, {d.refunds} refunded, {d.net} net"
+                for d in series
+            ],
         ),
         "by_status": orders_by_status(),
         "low_stock_count": low_count,

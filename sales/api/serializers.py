@@ -335,6 +335,12 @@ class InvoiceCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField(
         required=False, help_text="Default: issue date + INVOICE_DUE_DAYS."
     )
+    reissue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Staff confirm billing again an order whose last invoice a processed "
+        "return credited in full (otherwise 409 `invoice_credited`).",
+    )
 
 
 class InvoiceUpdateSerializer(serializers.Serializer):

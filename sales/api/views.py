@@ -201,7 +201,9 @@ class OrderViewSet(
             "`shipping_method` (an active method's id) is required when the shop has any "
             "(400 on `shipping_method`). Subtotal, shipping, tax (per line, half up) and "
             "total are computed here. 400 `cart_empty`; 409 `insufficient_stock` "
-            "(with `items`), `product_unavailable`, `idempotency_key_reused`."
+            "(with `items`), `product_unavailable`, `idempotency_key_reused`, "
+            "`idempotency_key_order_deleted` (the key's order was deleted since: nothing is "
+            "ordered again)."
         ),
     )
     def create(self, request):
@@ -222,7 +224,11 @@ class OrderViewSet(
         order = order_update_address(order=self.get_object(), by=request.user, **data)
         return self._render(order)
 
-    @extend_schema(responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)})
+    @extend_schema(
+        responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)},
+        description="Only a cancelled order (409 `invalid_transition`), and not one whose "
+        "invoice was ever paid or credited (409 `invoice_kept`).",
+    )
     def destroy(self, request, pk=None):
         order_delete(order=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -305,33 +311,47 @@ class InvoiceViewSet(
         request=InvoiceCreateSerializer,
         responses={201: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 409)},
         description="Issue an invoice for an order with no live one (409 `invoice_exists`; "
-        "a cancelled order: 409 `invalid_transition`).",
+        "a cancelled order: 409 `invalid_transition`). If a processed return credited the "
+        "order's last invoice in full, only with `reissue: true` (else 409 "
+        "`invoice_credited`).",
     )
     def create(self, request):
         data = validated(InvoiceCreateSerializer, request.data)
-        invoice = invoice_issue(order=data["order_id"], due_date=data.get("due_date"))
+        invoice = invoice_issue(
+            order=data["order_id"],
+            due_date=data.get("due_date"),
+            reissue=data["reissue"],
+            by=request.user,
+        )
         return self._render(invoice, status.HTTP_201_CREATED)
 
     @extend_schema(
         request=InvoiceUpdateSerializer,
         responses={200: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 404)},
+        description="An `overdue` invoice whose `due_date` moves to today or later becomes "
+        "`pending` again.",
     )
     def partial_update(self, request, pk=None):
         data = validated(InvoiceUpdateSerializer, request.data)
-        return self._render(invoice_update(invoice=self.get_object(), **data))
+        return self._render(invoice_update(invoice=self.get_object(), by=request.user, **data))
 
     @extend_schema(
         request=InvoiceStatusSerializer,
         responses={200: InvoiceSerializer, **ADMIN_ONLY, **error_responses(400, 404, 409)},
         description="pending→paid, overdue→paid, pending→overdue, pending→cancelled, "
-        "overdue→cancelled, paid→refunded; others 409 `invalid_transition`.",
+        "overdue→cancelled, overdue→pending (only with a due date of today or later), "
+        "paid→refunded; others 409 `invalid_transition`.",
     )
     @action(detail=True, methods=["patch"], url_path="status")
     def set_status(self, request, pk=None):
         data = validated(InvoiceStatusSerializer, request.data)
-        return self._render(invoice_set_status(invoice=self.get_object(), **data))
+        return self._render(invoice_set_status(invoice=self.get_object(), by=request.user, **data))
 
-    @extend_schema(responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)})
+    @extend_schema(
+        responses={204: None, **ADMIN_ONLY, **error_responses(404, 409)},
+        description="Only a cancelled invoice (409 `invalid_transition`), and not one "
+        "carrying a return's credit (409 `invoice_kept`).",
+    )
     def destroy(self, request, pk=None):
         invoice_delete(invoice=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,13 @@ from django.utils import timezone
 from accounts.models import Address
 from catalog.services import stock_reserve
 from sales import emails
-from sales.exceptions import CartEmpty, IdempotencyKeyReused, InvalidInput, NotFound
+from sales.exceptions import (
+    CartEmpty,
+    IdempotencyKeyOrderDeleted,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+)
 from sales.guest_links import access_token, access_token_hash
 from sales.lock_objects import cart_lock_for_session, cart_lock_for_user
 from sales.models import (
@@ -70,7 +76,8 @@ def _fingerprint(
 
 
 def _replay(*, user, key: str, fingerprint: str) -> Order | None:
-    """The order a live key already produced, or None if the key is new (or expired)."""
+    """The order a live key already produced, or None if the key is new (or expired).
+    A live key whose order was deleted since is refused: the retry must not order again."""
     record = CheckoutKey.objects.filter(user=user, key=key).first()  # user None: a guest's
     if record is None:
         return None
@@ -79,6 +86,8 @@ def _replay(*, user, key: str, fingerprint: str) -> Order | None:
         return None
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
+    if record.order_id is None:
+        raise IdempotencyKeyOrderDeleted()
     return record.order
 
 
@@ -142,9 +151,6 @@ def order_place(
                 shipping_address=shipping_address,
                 shipping_method=method,
                 items=items,
-            )
-            emails.send_order_confirmation(
-                placed.order, invoice=placed.invoices[0], lines=placed.lines
             )
             if key_record is not None:
                 key_record.order = placed.order
@@ -224,7 +230,9 @@ def _place(
         raise CartEmpty()
     check_line_shapes(items)
     quantities = {i["product_id"]: i["quantity"] for i in items}
-    products = stock_reserve(quantities=quantities)  # locks, checks, decrements
+    number = _order_number()
+    # Locks, checks, decrements; the audit trail names the order that took the stock.
+    products = stock_reserve(quantities=quantities, by=user, note=f"order {number}")
 
     ordered = sorted(quantities.items())
     priced = quote(
@@ -243,7 +251,6 @@ def _place(
         )
         for (pid, quantity), price in zip(ordered, priced.lines, strict=True)
     ]
-    number = _order_number()
     order = Order.objects.create(
         number=number,
         user=user,
@@ -267,9 +274,14 @@ def _place(
     )
     if cart is not None:
         cart.lines.all().delete()
+    # The confirmation email is rendered before the invoice number is drawn...
+    confirmation = emails.order_confirmation_prepare(
+        order, lines=lines, due_date=Invoice.default_due_date(timezone.localdate())
+    )
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
-    invoice = invoice_create(order=order)
+    invoice = invoice_create(order=order, due_date=confirmation.due_date)
+    confirmation.queue(invoice=invoice)  # ...and only written here (two inserts)
     return PlacedOrder(
         order=order, created=True, lines=tuple(lines), history=(change,), invoices=(invoice,)
     )

@@ -4,10 +4,11 @@ The moves themselves are the table in sales.models (ORDER_TRANSITIONS)."""
 from django.db import transaction
 
 from catalog.services import stock_release
+from petshop.core.roles import is_shop_admin
 from sales import emails
-from sales.exceptions import InvalidInput, InvalidTransition
+from sales.exceptions import InvalidInput, InvalidTransition, InvoiceKept
 from sales.lock_objects import order_lock
-from sales.models import Order, OrderStatus
+from sales.models import Invoice, Order, OrderStatus
 from sales.services.invoices import invoice_void_for_cancelled_order
 
 CUSTOMER_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED}
@@ -31,7 +32,7 @@ def check_shipping_address(shipping_address: str) -> str:
 
 
 def _is_admin(user) -> bool:
-    return user is not None and user.is_shop_admin
+    return is_shop_admin(user)
 
 
 def order_cancellable_by(order: Order, *, by) -> bool:
@@ -60,8 +61,12 @@ def order_cancel(*, order: Order, by) -> Order:
             to_status=OrderStatus.CANCELLED,
         )
     order.transition_to(OrderStatus.CANCELLED, by=by)
-    stock_release(quantities={line.product_id: line.quantity for line in order.lines.all()})
-    invoice = invoice_void_for_cancelled_order(order=order)
+    stock_release(
+        quantities={line.product_id: line.quantity for line in order.lines.all()},
+        by=by,
+        note=f"order {order.number} cancelled",
+    )
+    invoice = invoice_void_for_cancelled_order(order=order, by=by)
     emails.send_order_cancelled(order, invoice=invoice)
     return order
 
@@ -96,9 +101,16 @@ def order_update_address(*, order: Order, shipping_address: str, by) -> Order:
 
 @transaction.atomic
 def order_delete(*, order: Order) -> None:
-    """Only a cancelled order may be deleted (with its invoices and returns)."""
+    """Only a cancelled order may be deleted (with its invoices and returns), and only
+    if none of its invoices is a financial record (ever paid, or credited): those stay
+    for the accounts (API.md O7, 409 invoice_kept)."""
     order = order_lock(pk=order.pk)
     if order.status != OrderStatus.CANCELLED:
         raise InvalidTransition("Only a cancelled order can be deleted.", from_status=order.status)
+    if Invoice.objects.filter(order=order).financial_records().exists():
+        raise InvoiceKept(
+            "This order's invoice was paid (or credited by a return): the order and its "
+            "invoices are financial records and are kept."
+        )
     order.invoices.all().delete()
     order.delete()  # its lines, history and returns go with it

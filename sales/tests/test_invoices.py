@@ -34,6 +34,7 @@ ALLOWED = {
     (IS.PENDING, IS.OVERDUE),
     (IS.PENDING, IS.CANCELLED),
     (IS.OVERDUE, IS.CANCELLED),
+    (IS.OVERDUE, IS.PENDING),  # only with a due date not past (in_status keeps it ahead)
     (IS.PAID, IS.REFUNDED),
 }
 ALL_PAIRS = list(itertools.product(IS.values, IS.values))

@@ -12,7 +12,7 @@ from accounts.models import Address
 from catalog.exceptions import InsufficientStock, ProductUnavailable
 from petshop.core.exceptions import DomainError
 from petshop.core.throttling import client_address, rate_limit_hit
-from sales.exceptions import CartEmpty, IdempotencyKeyReused
+from sales.exceptions import CartEmpty, IdempotencyKeyOrderDeleted, IdempotencyKeyReused
 from sales.forms import CheckoutForm
 from sales.models import Order, ShippingMethod
 from sales.pricing import cart_goods, quote
@@ -69,8 +69,9 @@ def checkout(request):
             request, f"{exc.detail} Nothing was charged; please check the lines marked below."
         )
         return _render(request, form, cart_summary(current_cart(request)), status=409)
-    except IdempotencyKeyReused:
-        # This form already placed an order with another address: offer a fresh one.
+    except (IdempotencyKeyReused, IdempotencyKeyOrderDeleted):
+        # This form already placed an order (with another address, or one deleted since):
+        # offer a fresh form rather than ordering twice from one.
         messages.error(
             request, "This checkout form was already used. Please review and submit again."
         )

@@ -173,7 +173,7 @@ def main() -> int:
     log(f"migrating and seeding {DB_NAME}")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    manage(env, "seed_demo")
+    manage(env, "seed_demo", "--force")  # a throwaway database run with production settings
     django_setup(env)
     tokens = fuzz_users()
 

@@ -1,5 +1,7 @@
 from rest_framework.permissions import BasePermission
 
+from petshop.core.roles import is_shop_admin
+
 
 class IsShopAdmin(BasePermission):
     """Holds the `admin` role (is_staff), read from the database on this very request."""
@@ -7,5 +9,4 @@ class IsShopAdmin(BasePermission):
     message = "This needs the admin role."
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_shop_admin)
+        return is_shop_admin(request.user)

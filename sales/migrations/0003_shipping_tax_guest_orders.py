@@ -16,7 +16,7 @@ def subtotal_is_total(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0003_search_index"),
-        ("sales", "0001_initial"),
+        ("sales", "0002_checkout_key_outlives_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
