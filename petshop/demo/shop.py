@@ -61,11 +61,11 @@ def demo_shop_build() -> SeedReport:
     report = SeedReport()
     users = _users(report)
     _products(report, created_by=users.get("admin"))
+    _photos(report)
     if report.users_left_alone:
         # The demo orders belong to the demo users; with one of them taken by a real
         # user there is nobody to place them for, and nobody else's data is touched.
         return report
-    _photos(report)
     standard = _shipping_tax_and_addresses(users)
     _orders_and_returns(report, users, shipping_method=standard)
     report.overdue_marked = _mark_demo_invoices_overdue()
