@@ -58,15 +58,15 @@ def measure(client, url: str, repeat: int) -> list[float]:
 
 def explain(label: str, params: dict) -> str:
     from catalog.api.filters import ProductFilter
+    from catalog.facets import facet_cells
     from catalog.models import Product
-    from catalog.search import facet_cells
 
     filterset = ProductFilter(params, queryset=Product.objects.with_related().active())
     assert filterset.is_valid(), filterset.errors
     if label.startswith("facets"):
         selection = filterset.facet_selection()
         queryset = filterset.facet_queryset()
-        # The facet query itself (as catalog.search.facet_cells builds it).
+        # The facet query itself (as catalog.facets.facet_cells builds it).
         facet_cells(queryset, selection)  # runs it once; EXPLAIN below is the same SQL
         from django.db import connection
 

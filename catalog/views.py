@@ -3,12 +3,13 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from catalog.facets import product_facets
 from catalog.filters import StorefrontProductFilter, filter_panel
 from catalog.forms import AddToCartForm
 from catalog.models import Product
 from catalog.pages import product_detail as product_detail_data
 from catalog.pages import product_featured, product_page_list
-from catalog.search import cached_did_you_mean, product_facets
+from catalog.search import cached_did_you_mean
 
 
 def home(request):

@@ -5,8 +5,9 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django_filters import rest_framework as filters
 from django_filters.fields import MultipleChoiceField
 
+from catalog.facets import Selection
 from catalog.models import Product
-from catalog.search import Selection, normalise_term, search
+from catalog.search import normalise_term, search
 from catalog.selectors import nav_categories, nav_pet_types
 from petshop.core.api.filters import StrictBooleanFilter
 from petshop.core.roles import is_shop_admin
@@ -146,7 +147,7 @@ class ProductFilter(filters.FilterSet):
 
     def facet_queryset(self):
         """The products every facet counts within: the search and visibility, none of
-        the facet filters (catalog.search.Selection applies those per facet)."""
+        the facet filters (catalog.facets.Selection applies those per facet)."""
         return search(self.queryset, self.search_term).filter(is_active=self.is_active_value())
 
     def in_stock_selection(self) -> bool | None:

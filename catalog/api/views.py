@@ -29,8 +29,9 @@ from catalog.api.serializers import (
     SuggestionSerializer,
 )
 from catalog.cache import cached, peek
+from catalog.facets import product_facets
 from catalog.models import Category, PetType, Product, ProductImage
-from catalog.search import normalise_term, product_facets, suggest
+from catalog.search import normalise_term, suggest
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import error_responses

@@ -13,15 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog import services
+from catalog.facets import Selection, facet_cells, stored_cells
 from catalog.models import Category, PetType, Product
-from catalog.search import (
-    PRICE_BANDS,
-    Selection,
-    facet_cells,
-    normalise_term,
-    search,
-    stored_cells,
-)
+from catalog.search import PRICE_BANDS, normalise_term, search
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
