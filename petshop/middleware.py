@@ -6,7 +6,6 @@ import uuid
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.functional import SimpleLazyObject, empty
 
 from petshop.logging import request_id_var, user_var
 
@@ -49,17 +48,11 @@ class RequestIdMiddleware:
 
 
 def _username(request, response) -> str:
-    """The request's user for the log line. A lazy session user not loaded yet is
-    loaded only if the database answered this request: after a 503 that lookup would
-    wait on the dead database again, and must never turn the answer into a 500."""
+    """The request's user for the log line. Not looked up after a 503 (the database was
+    unreachable): that lookup would wait on the dead database again, and must never turn
+    the answer into a 500. Other errors (a 500) leave the database reachable."""
     user = request.__dict__.get("user")
-    if user is None:
-        return ""
-    if (
-        isinstance(user, SimpleLazyObject)
-        and user._wrapped is empty
-        and response.status_code >= 500
-    ):
+    if user is None or response.status_code == 503:
         return ""
     try:
         return user.get_username() if user.is_authenticated else ""
