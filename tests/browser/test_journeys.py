@@ -250,7 +250,8 @@ def test_shopping_works_with_javascript_off(browser, live_server, shop):
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".messages")).to_contain_text("Added 2 × Tug Rope Toy")
     page.locator("a.cart-link").click()
-    page.get_by_role("link", name="Checkout").click()  # → log in, then back to checkout
+    page.get_by_role("link", name="Checkout").click()  # guests may buy; a customer logs in
+    page.locator("form.form-card").get_by_role("link", name="Log in").click()
     page.get_by_label("Username or email").fill("nojs")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
