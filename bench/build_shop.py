@@ -269,6 +269,7 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
                 "number": f"PS-{created:%y%m}-{oid:08X}",
                 "user_id": user_id,
                 "status": status,
+                "subtotal": total,  # no shipping methods or tax rates in the bench shop
                 "total": total,
                 "shipping_address": ADDRESS,
                 "created_at": created,
@@ -290,6 +291,7 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
                 "number": f"INV-{year}-{sequence[year]:06d}",
                 "order_id": oid,
                 "status": invoice_status,
+                "subtotal": total,
                 "total": total,
                 "amount_refunded": Decimal("0.00"),
                 "issued_at": created,
