@@ -125,6 +125,15 @@ def test_filters_by_brand_contains_in_any_case(api_client):
     assert names(api_client.get(PRODUCTS, {"brand": "PAWS"})) == ["A"]
 
 
+def test_the_brand_null_is_a_text_like_any_other(api_client):
+    # django-filter's default reads "null" as None, which icontains refused with a 500.
+    ProductFactory(name="A", brand="Nullarbor Pets")
+    ProductFactory(name="B", brand="Other")
+    assert names(api_client.get(PRODUCTS, {"brand": "null"})) == ["A"]
+    assert api_client.get(PRODUCTS + "facets/", {"brand": "null"}).status_code == 200
+    assert api_client.get("/products/", {"brand": "null"}).status_code == 200
+
+
 def test_filters_by_price_range_inclusive(api_client):
     for name, price in [("cheap", "1.00"), ("mid", "5.00"), ("dear", "9.99")]:
         ProductFactory(name=name, price=Decimal(price))
