@@ -83,10 +83,6 @@ def _tsquery(groups: list[list[str]]) -> SearchQuery:
     return SearchQuery(text, search_type="raw", config="english")
 
 
-def _prefix_query(words: list[str]) -> SearchQuery:
-    return _tsquery([[f"{word}:*"] for word in words])
-
-
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -142,7 +138,9 @@ def _typo_groups(term: str) -> list[list[str]] | None:
 
     def compute():
         words = _words(term)
-        if Product.objects.filter(search_vector=_tsquery([[w] for w in words])).exists():
+        # A count, not exists(): under LIMIT 1 the planner scans the table for a word
+        # it has no statistics on (every misspelt one), expecting an early hit.
+        if Product.objects.filter(search_vector=_tsquery([[w] for w in words])).count():
             return None
         return [
             [f"{word}:*", *close] for word, close in zip(words, _close_words(words), strict=True)
@@ -213,11 +211,15 @@ def suggest(term: str, *, limit: int = SUGGEST_LIMIT) -> list[dict]:
     queryset = Product.objects.active().alias(upper_name=Upper("name"))
     starts = Q(upper_name__startswith=term.upper())
     if _is_postgres(queryset):
+        # Word starts and close spellings (from the vocabulary): one full-text lookup.
         words = _words(term)
-        match = starts | Q(upper_name__trigram_word_similar=term)
-        score = TrigramWordSimilarity(Value(term), "name")
+        match = starts
         if words:
-            match |= Q(search_vector=_prefix_query(words))
+            groups = [
+                [f"{w}:*", *close] for w, close in zip(words, _close_words(words), strict=True)
+            ]
+            match |= Q(search_vector=_tsquery(groups))
+        score = TrigramWordSimilarity(Value(term), "name")
     else:
         match = starts
         for word in _words(term):
