@@ -71,7 +71,7 @@ def explain_request(client, url: str) -> tuple[float, list[str]]:
     total, plans = 0.0, []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
-            if not query["sql"].lstrip().upper().startswith("SELECT"):
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             runs = []
             for _ in range(EXPLAIN_RUNS):
