@@ -4,9 +4,10 @@ on it. A typo ("kible") is corrected against these few thousand words, then sear
 through the full-text GIN index, instead of trigram-matching every product row.
 
 Kept by the database: statement-level triggers on catalog_product with transition
-tables, so a bulk COPY or UPDATE costs one grouped upsert, not one per row; an update
-touches the vocabulary only for the rows whose name or brand changed. Words holding no
-letter (the numbers in names) are left out. Nothing is created on SQLite.
+tables for inserts and deletes, so a bulk COPY costs one grouped upsert, not one per
+row; a row-level trigger for the updates that change a name or a brand (no other
+update, such as a sale's stock change, fires it). Words holding no letter (the numbers
+in names) are left out. Nothing is created on SQLite.
 """
 
 from django.db import migrations, models
@@ -19,7 +20,9 @@ CREATE OR REPLACE FUNCTION catalog_product_words(name text, brand text) RETURNS 
 $$ LANGUAGE sql IMMUTABLE;
 """
 
-TRIGGER_FUNCTION = """
+# Inserts and deletes: per statement, from its transition table (a bulk COPY of
+# 100,000 products is one grouped upsert).
+STATEMENT_FUNCTION = """
 CREATE OR REPLACE FUNCTION catalog_product_search_words() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -27,35 +30,44 @@ BEGIN
         SELECT w, count(*) FROM new_rows, catalog_product_words(new_rows.name, new_rows.brand) w
         GROUP BY w ORDER BY w
         ON CONFLICT (word) DO UPDATE SET products = catalog_searchword.products + EXCLUDED.products;
-    ELSIF TG_OP = 'DELETE' THEN
+    ELSE
         UPDATE catalog_searchword s SET products = s.products - gone.n
         FROM (SELECT w, count(*) AS n
               FROM old_rows, catalog_product_words(old_rows.name, old_rows.brand) w
               GROUP BY w) gone
         WHERE s.word = gone.w;
-    ELSE
-        INSERT INTO catalog_searchword (word, products)
-        SELECT w, sum(delta) FROM (
-            SELECT w, 1 AS delta
-            FROM new_rows n JOIN old_rows o ON o.id = n.id, catalog_product_words(n.name, n.brand) w
-            WHERE (n.name, n.brand) IS DISTINCT FROM (o.name, o.brand)
-            UNION ALL
-            SELECT w, -1
-            FROM new_rows n JOIN old_rows o ON o.id = n.id, catalog_product_words(o.name, o.brand) w
-            WHERE (n.name, n.brand) IS DISTINCT FROM (o.name, o.brand)
-        ) changes
-        GROUP BY w HAVING sum(delta) <> 0 ORDER BY w
-        ON CONFLICT (word) DO UPDATE SET products = catalog_searchword.products + EXCLUDED.products;
     END IF;
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
 """
 
+# Updates: per row, and only when the name or the brand changed, so the stock updates
+# of every sale never reach the vocabulary.
+ROW_FUNCTION = """
+CREATE OR REPLACE FUNCTION catalog_product_search_words_update() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO catalog_searchword (word, products)
+    SELECT w, sum(delta) FROM (
+        SELECT w, 1 AS delta FROM catalog_product_words(NEW.name, NEW.brand) w
+        UNION ALL
+        SELECT w, -1 FROM catalog_product_words(OLD.name, OLD.brand) w
+    ) changes
+    GROUP BY w HAVING sum(delta) <> 0 ORDER BY w
+    ON CONFLICT (word) DO UPDATE SET products = catalog_searchword.products + EXCLUDED.products;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+"""
+
 TRIGGERS = {
-    "insert": "AFTER INSERT ON catalog_product REFERENCING NEW TABLE AS new_rows",
-    "update": "AFTER UPDATE ON catalog_product REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "AFTER DELETE ON catalog_product REFERENCING OLD TABLE AS old_rows",
+    "insert": "AFTER INSERT ON catalog_product REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION catalog_product_search_words()",
+    "delete": "AFTER DELETE ON catalog_product REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION catalog_product_search_words()",
+    "update": "AFTER UPDATE OF name, brand ON catalog_product FOR EACH ROW "
+    "WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.brand IS DISTINCT FROM NEW.brand) "
+    "EXECUTE FUNCTION catalog_product_search_words_update()",
 }
 
 FILL = """
@@ -69,12 +81,10 @@ def forwards(apps, schema_editor):
         return
     run = schema_editor.execute
     run(WORDS_FUNCTION)
-    run(TRIGGER_FUNCTION)
-    for event, when in TRIGGERS.items():
-        run(
-            f"CREATE TRIGGER catalog_product_search_words_{event} {when} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION catalog_product_search_words()"
-        )
+    run(STATEMENT_FUNCTION)
+    run(ROW_FUNCTION)
+    for event, definition in TRIGGERS.items():
+        run(f"CREATE TRIGGER catalog_product_search_words_{event} {definition}")
     run("DELETE FROM catalog_searchword")
     run(FILL)
     run("CREATE INDEX searchword_word_trgm ON catalog_searchword USING gin (word gin_trgm_ops)")
@@ -87,6 +97,7 @@ def backwards(apps, schema_editor):
     for event in TRIGGERS:
         run(f"DROP TRIGGER IF EXISTS catalog_product_search_words_{event} ON catalog_product")
     run("DROP FUNCTION IF EXISTS catalog_product_search_words()")
+    run("DROP FUNCTION IF EXISTS catalog_product_search_words_update()")
     run("DROP FUNCTION IF EXISTS catalog_product_words(text, text)")
 
 
