@@ -31,6 +31,8 @@ from catalog.models import Product, SearchWord
 MAX_TERM_LENGTH = 200
 SUGGEST_LIMIT = 8
 SUGGEST_MIN_LENGTH = 2
+# Close matches ranked for suggestions (beyond the names starting with the term).
+SUGGEST_CANDIDATES = 200
 DID_YOU_MEAN_LIMIT = 5
 # Below the search's own word-similarity threshold (pg_trgm's default 0.6): "did you
 # mean" is asked only when the search found nothing, so it must reach further.
@@ -211,25 +213,44 @@ def suggest(term: str, *, limit: int = SUGGEST_LIMIT) -> list[dict]:
     queryset = Product.objects.active().alias(upper_name=Upper("name"))
     starts = Q(upper_name__startswith=term.upper())
     if _is_postgres(queryset):
-        # Word starts and close spellings (from the vocabulary): one full-text lookup.
-        words = _words(term)
-        match = starts
-        if words:
-            groups = [
-                [f"{w}:*", *close] for w, close in zip(words, _close_words(words), strict=True)
-            ]
-            match |= Q(search_vector=_tsquery(groups))
-        score = TrigramWordSimilarity(Value(term), "name")
-    else:
-        match = starts
-        for word in _words(term):
-            match |= Q(name__icontains=word)
-        score = Value(0.0)
+        return _suggest_postgres(queryset, term, starts, limit)
+    match = starts
+    for word in _words(term):
+        match |= Q(name__icontains=word)
     queryset = queryset.filter(match).alias(
-        starts_first=Case(When(starts, then=Value(1.0)), default=Value(0.0)), score=score
+        starts_first=Case(When(starts, then=Value(1.0)), default=Value(0.0))
     )
-    rows = queryset.order_by("-starts_first", "-score", "name", "id").values("id", "name", "slug")
+    rows = queryset.order_by("-starts_first", "name", "id").values("id", "name", "slug")
     return list(rows[:limit])
+
+
+def _suggest_postgres(queryset, term: str, starts: Q, limit: int) -> list[dict]:
+    # Names starting with the term (the trigram index on UPPER(name) serves the LIKE).
+    # Ordered by UPPER(name): by name, the planner walks the name index hoping for an
+    # early match, through most of the catalog when the term starts late in the alphabet.
+    rows = list(
+        queryset.filter(starts).order_by("upper_name", "id").values("id", "name", "slug")[:limit]
+    )
+    words = _words(term)
+    if len(rows) == limit or not words:
+        return rows
+    # Then names holding a word start or a close spelling (from the vocabulary): a
+    # bounded set of full-text matches, ranked by name similarity. A close spelling can
+    # match a whole brand; ranking every match would cost a row each.
+    groups = [[f"{w}:*", *close] for w, close in zip(words, _close_words(words), strict=True)]
+    candidates = (
+        queryset.filter(search_vector=_tsquery(groups))
+        .exclude(starts)
+        .order_by()
+        .values("pk")[:SUGGEST_CANDIDATES]
+    )
+    rows += (
+        Product.objects.filter(pk__in=candidates)
+        .alias(score=TrigramWordSimilarity(Value(term), "name"))
+        .order_by("-score", "name", "id")
+        .values("id", "name", "slug")[: limit - len(rows)]
+    )
+    return rows
 
 
 def did_you_mean(term: str, *, limit: int = DID_YOU_MEAN_LIMIT) -> list[dict]:
