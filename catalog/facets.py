@@ -5,6 +5,7 @@ from FacetCell (kept by a trigger); otherwise from the rows, in one grouped quer
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 
 from catalog.cache import cached
@@ -81,10 +82,76 @@ def stored_cells(*, is_active: bool) -> list[dict]:
     return list(rows)
 
 
+# The stored cube summed per facet by PostgreSQL (GROUPING SETS): a few dozen rows
+# instead of every cell. Each facet sums with every filter but its own; the price band
+# facet and the total with all of them (no price range on this path).
+STORED_SUMS = """
+WITH cells AS (
+    SELECT pet_type_id, category_id, brand, band, in_stock, count,
+        {pet_type} AS pet_ok, {category} AS category_ok, {brand} AS brand_ok,
+        {in_stock} AS stock_ok
+    FROM catalog_facetcell WHERE is_active = %s AND count > 0
+)
+SELECT GROUPING(pet_type_id, category_id, brand, band, in_stock),
+    pet_type_id, category_id, brand, band, in_stock,
+    SUM(count) FILTER (WHERE category_ok AND brand_ok AND stock_ok),
+    SUM(count) FILTER (WHERE pet_ok AND brand_ok AND stock_ok),
+    SUM(count) FILTER (WHERE pet_ok AND category_ok AND stock_ok),
+    SUM(count) FILTER (WHERE pet_ok AND category_ok AND brand_ok AND stock_ok),
+    SUM(count) FILTER (WHERE pet_ok AND category_ok AND brand_ok)
+FROM cells
+GROUP BY GROUPING SETS ((pet_type_id), (category_id), (brand), (band), (in_stock), ())
+"""
+# GROUPING(...) of each set (a bit per column left out, pet type the highest) → facet.
+STORED_SETS = {0b01111: 0, 0b10111: 1, 0b11011: 2, 0b11101: 3, 0b11110: 4}
+TOTAL_SET = 0b11111
+
+
+def stored_facets(*, is_active: bool, selection: Selection) -> dict:
+    """C15's body for an unsearched catalog without a price range, from the stored cube
+    (catalog.models.FacetCell, PostgreSQL) in one query that reads no product."""
+    params: list = []
+
+    def condition(sql: str, *values) -> str:
+        params.extend(values)
+        return sql if values else "TRUE"
+
+    brands = selection.brands
+    pet_type, category, in_stock = selection.pet_type_id, selection.category_id, selection.in_stock
+    sql = STORED_SUMS.format(
+        pet_type=condition("pet_type_id = %s", *([pet_type] if pet_type else [])),
+        category=condition("category_id = %s", *([category] if category else [])),
+        # As the brand filter (icontains): the brand contains any value, in any case.
+        brand=condition(
+            "(" + " OR ".join(["strpos(UPPER(brand), UPPER(%s)) > 0"] * len(brands)) + ")",
+            *brands,
+        ),
+        in_stock=condition("in_stock = %s", *([] if in_stock is None else [in_stock])),
+    )
+    params.append(is_active)
+    facets: tuple[dict, ...] = ({}, {}, {}, {}, {})
+    count = 0
+    with connections[FacetCell.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for grouping, *keys_and_sums in cursor.fetchall():
+            keys, sums = keys_and_sums[:5], keys_and_sums[5:]
+            if grouping == TOTAL_SET:
+                count = sums[3] or 0
+            elif sums[i := STORED_SETS[grouping]]:
+                facets[i][keys[i]] = sums[i]
+    return facet_body(count, facets)
+
+
 def facet_counts(cells: list[dict], selection: Selection) -> dict:
-    """API.md C15's body from the cells of `facet_cells`. One pass: a cell that passes
-    every facet filter counts in every facet; one that fails exactly one filter counts
-    only in that filter's own facet (each facet counts with every filter but its own)."""
+    """API.md C15's body from the cells of `facet_cells`."""
+    return facet_body(*_sum_cells(cells, selection))
+
+
+def _sum_cells(cells: list[dict], selection: Selection) -> tuple[int, tuple[dict, ...]]:
+    """The total and the five facets (pet type, category, brand, price band, in stock:
+    key → count) of the cells. One pass: a cell that passes every facet filter counts in
+    every facet; one that fails exactly one filter counts only in that filter's own
+    facet (each facet counts with every filter but its own)."""
     pet_type_id, category_id = selection.pet_type_id, selection.category_id
     in_stock, lower_brands = selection.in_stock, selection.lower_brands
     brand_ok: dict[str, bool] = {}
@@ -115,6 +182,11 @@ def facet_counts(cells: list[dict], selection: Selection) -> dict:
             i = single.get(full ^ mask)
             if i is not None:
                 facets[i][keys[i]] = facets[i].get(keys[i], 0) + n
+    return count, facets
+
+
+def facet_body(count: int, facets: tuple[dict, ...]) -> dict:
+    """API.md C15's body from the total and the five facets of `_sum_cells`."""
     by_pet_type, by_category, by_brand_exact, by_band, by_stock = facets
     by_brand = {brand: n for brand, n in by_brand_exact.items() if brand}
     names: dict[str, str] = {}
@@ -169,10 +241,8 @@ def product_facets(*, filterset, cache_parts: tuple | None = None) -> dict:
         selection = filterset.facet_selection()
         queryset = filterset.facet_queryset()
         if _is_postgres(queryset) and not filterset.search_term and not selection.has_price_range:
-            cells = stored_cells(is_active=filterset.is_active_value())
-        else:
-            cells = facet_cells(queryset, selection)
-        return facet_counts(cells, selection)
+            return stored_facets(is_active=filterset.is_active_value(), selection=selection)
+        return facet_counts(facet_cells(queryset, selection), selection)
 
     if cache_parts is None:
         return compute()

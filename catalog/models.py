@@ -247,3 +247,17 @@ class FacetCell(models.Model):
 
     def __str__(self):
         return f"{self.pet_type_id}/{self.category_id}/{self.brand}/{self.band}: {self.count}"
+
+
+class SearchWord(models.Model):
+    """A word of the products' names and brands, and how many products hold it: the
+    vocabulary that corrects a search's typos (catalog.search; PostgreSQL's documented
+    pg_trgm "did you mean" pattern), a few thousand rows searched instead of every
+    product. Kept by the database on PostgreSQL (statement triggers on catalog_product,
+    see migration "search_words"); empty and unused on SQLite."""
+
+    word = models.CharField(max_length=200, unique=True)
+    products = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.word}: {self.products}"

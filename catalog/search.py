@@ -2,10 +2,13 @@
 
 PostgreSQL: full-text search over the stored `search_vector` (English word forms; name,
 brand and sku weigh most, then category and pet type, then description; see migration
-"search_vector"), every word also matching as a prefix, OR'ed with trigram word
-similarity on the name and brand (one or two wrong letters still match) and the exact
-sku. Ranked by relevance: the exact sku first, then full-text rank plus name similarity.
-Every branch of the match is served by a GIN index.
+"search_vector"), plus the exact sku or part of it. When no product holds every word
+(asked once per term), the search turns typo tolerant: each word may match as a word
+start or as one of its close spellings, found by trigram similarity in the vocabulary
+of the names' and brands' words (SearchWord, migration "search_words"): a few thousand
+words compared instead of every product. Either way the products are found by one
+lookup of the full-text GIN index; ranked by relevance: the exact sku first, then the
+full-text rank (plus name similarity for an exact search).
 
 SQLite (development, CI's second database): a plainer search. Every word (a trailing
 plural "s" dropped) must appear, in any case, in the name, brand, sku, description,
@@ -23,11 +26,13 @@ from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Upper
 
 from catalog.cache import cached
-from catalog.models import Product
+from catalog.models import Product, SearchWord
 
 MAX_TERM_LENGTH = 200
 SUGGEST_LIMIT = 8
 SUGGEST_MIN_LENGTH = 2
+# Close matches ranked for suggestions (beyond the names starting with the term).
+SUGGEST_CANDIDATES = 200
 DID_YOU_MEAN_LIMIT = 5
 # Below the search's own word-similarity threshold (pg_trgm's default 0.6): "did you
 # mean" is asked only when the search found nothing, so it must reach further.
@@ -36,6 +41,8 @@ SKU_BONUS = 100.0  # an exact sku outranks any text match
 SKU_PART_BONUS = 2.0  # part of a sku ("bisc-4"), for staff who remember its start
 # Trigrams need three characters to say anything (and to use the index).
 TRIGRAM_MIN_LENGTH = 3
+# Close spellings tried per misspelt word (the closest first).
+CLOSE_WORDS_PER_WORD = 5
 
 # Price bands of the price facet: lower bound inclusive, upper bound exclusive (the last
 # is open). Prices carry two decimals, so a band [10, 25) is min_price=10, max_price=24.99.
@@ -70,10 +77,12 @@ def _is_postgres(queryset) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
-def _prefix_query(words: list[str]) -> SearchQuery:
-    # Every word, stemmed by the English configuration, as a prefix: `toys` → 'toy':*,
-    # `kibb` → 'kibb':*. Words are letters and digits only, so the raw syntax is safe.
-    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="english")
+def _tsquery(groups: list[list[str]]) -> SearchQuery:
+    # Every group must match, any word of a group will do; each word is stemmed by the
+    # English configuration (`toys` → 'toy'). Words are letters and digits only (a
+    # prefix adds ":*"), so the raw syntax is safe.
+    text = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+    return SearchQuery(text, search_type="raw", config="english")
 
 
 def _singular(word: str) -> str:
@@ -97,7 +106,6 @@ def search(queryset, term: str):
 
 def _search_postgres(queryset, term: str):
     words = _words(term)
-    queryset = queryset.alias(upper_name=Upper("name"), upper_brand=Upper("brand"))
     sku_exact = Q(sku__iexact=term)
     # Part of a sku only from three characters on (the trigram index on UPPER(sku)).
     sku_part = Q(sku__icontains=term) if len(term) >= TRIGRAM_MIN_LENGTH else sku_exact
@@ -106,39 +114,61 @@ def _search_postgres(queryset, term: str):
     )
     if not words:
         return queryset.filter(sku_exact | sku_part).alias(relevance=relevance)
-    query = _prefix_query(words)
-    if _has_word_matches(term, query):
-        # Every word is a word (or a word's start) somewhere: one GIN lookup of the
-        # whole query, ranked by full-text rank and name similarity.
+    typo_groups = _typo_groups(term)
+    if typo_groups is None:
+        # Every word is a word somewhere: one GIN lookup of the exact words, ranked by
+        # full-text rank and name similarity.
+        query = _tsquery([[word] for word in words])
         return queryset.filter(sku_exact | sku_part | Q(search_vector=query)).alias(
             relevance=relevance
             + SearchRank(F("search_vector"), query)
             + TrigramWordSimilarity(Value(term), "name") * Value(0.5)
         )
-    # Some word matches no word: typo tolerant. Every word must match as a word start
-    # or as a close spelling of a word of the name or brand (trigram word similarity).
-    words_match = Q()
-    for word in words:
-        word_match = Q(search_vector=_prefix_query([word]))
-        if len(word) >= TRIGRAM_MIN_LENGTH:
-            word_match |= Q(upper_name__trigram_word_similar=word) | Q(
-                upper_brand__trigram_word_similar=word
-            )
-        words_match &= word_match
-    return queryset.filter(sku_exact | sku_part | words_match).alias(
-        relevance=relevance + TrigramWordSimilarity(Value(term), "name")
+    # Some word is no word: typo tolerant. Every word must match as a word start or as
+    # one of its close spellings from the vocabulary: still one GIN lookup.
+    query = _tsquery(typo_groups)
+    return queryset.filter(sku_exact | sku_part | Q(search_vector=query)).alias(
+        relevance=relevance + SearchRank(F("search_vector"), query)
     )
 
 
-def _has_word_matches(term: str, query: SearchQuery) -> bool:
-    """Whether any product (of the whole catalog, so that the answer is the same for
-    every filter and facet of one search) holds every word of `term`: then the search
-    is a plain full-text one, else the typo tolerant one. Cached per term."""
-    return cached(
-        "search:has_word_matches",
-        (term,),
-        lambda: Product.objects.filter(search_vector=query).exists(),
-    )
+def _typo_groups(term: str) -> list[list[str]] | None:
+    """None when some product (of the whole catalog, so that the answer is the same
+    for every filter and facet of one search) holds every word of `term`: then the
+    search is a plain full-text one. Else, per word, the words that may stand for it
+    (its prefix and its close spellings). Cached per term."""
+
+    def compute():
+        words = _words(term)
+        # A count, not exists(): under LIMIT 1 the planner scans the table for a word
+        # it has no statistics on (every misspelt one), expecting an early hit.
+        if Product.objects.filter(search_vector=_tsquery([[w] for w in words])).count():
+            return None
+        return [
+            [f"{word}:*", *close] for word, close in zip(words, _close_words(words), strict=True)
+        ]
+
+    return cached("search:typo_groups", (term,), compute)
+
+
+def _close_words(words: list[str]) -> list[list[str]]:
+    """For each word, the vocabulary's closest spellings (pg_trgm word similarity over
+    the default threshold, served by the trigram index on SearchWord.word), in one
+    query. Words under three letters have none: trigrams say nothing about them."""
+    close: list[list[str]] = [[] for _ in words]
+    branches = [
+        SearchWord.objects.filter(products__gt=0, word__trigram_word_similar=word)
+        .annotate(position=Value(i), closeness=TrigramWordSimilarity(Value(word), "word"))
+        .order_by("-closeness", "word")
+        .values_list("position", "word")[:CLOSE_WORDS_PER_WORD]
+        for i, word in enumerate(words)
+        if len(word) >= TRIGRAM_MIN_LENGTH
+    ]
+    if branches:
+        for position, word in branches[0].union(*branches[1:], all=True):
+            if _WORD.fullmatch(word):
+                close[position].append(word)
+    return close
 
 
 def _search_plain(queryset, term: str):
@@ -183,21 +213,44 @@ def suggest(term: str, *, limit: int = SUGGEST_LIMIT) -> list[dict]:
     queryset = Product.objects.active().alias(upper_name=Upper("name"))
     starts = Q(upper_name__startswith=term.upper())
     if _is_postgres(queryset):
-        words = _words(term)
-        match = starts | Q(upper_name__trigram_word_similar=term)
-        score = TrigramWordSimilarity(Value(term), "name")
-        if words:
-            match |= Q(search_vector=_prefix_query(words))
-    else:
-        match = starts
-        for word in _words(term):
-            match |= Q(name__icontains=word)
-        score = Value(0.0)
+        return _suggest_postgres(queryset, term, starts, limit)
+    match = starts
+    for word in _words(term):
+        match |= Q(name__icontains=word)
     queryset = queryset.filter(match).alias(
-        starts_first=Case(When(starts, then=Value(1.0)), default=Value(0.0)), score=score
+        starts_first=Case(When(starts, then=Value(1.0)), default=Value(0.0))
     )
-    rows = queryset.order_by("-starts_first", "-score", "name", "id").values("id", "name", "slug")
+    rows = queryset.order_by("-starts_first", "name", "id").values("id", "name", "slug")
     return list(rows[:limit])
+
+
+def _suggest_postgres(queryset, term: str, starts: Q, limit: int) -> list[dict]:
+    # Names starting with the term (the trigram index on UPPER(name) serves the LIKE).
+    # Ordered by UPPER(name): by name, the planner walks the name index hoping for an
+    # early match, through most of the catalog when the term starts late in the alphabet.
+    rows = list(
+        queryset.filter(starts).order_by("upper_name", "id").values("id", "name", "slug")[:limit]
+    )
+    words = _words(term)
+    if len(rows) == limit or not words:
+        return rows
+    # Then names holding a word start or a close spelling (from the vocabulary): a
+    # bounded set of full-text matches, ranked by name similarity. A close spelling can
+    # match a whole brand; ranking every match would cost a row each.
+    groups = [[f"{w}:*", *close] for w, close in zip(words, _close_words(words), strict=True)]
+    candidates = (
+        queryset.filter(search_vector=_tsquery(groups))
+        .exclude(starts)
+        .order_by()
+        .values("pk")[:SUGGEST_CANDIDATES]
+    )
+    rows += (
+        Product.objects.filter(pk__in=candidates)
+        .alias(score=TrigramWordSimilarity(Value(term), "name"))
+        .order_by("-score", "name", "id")
+        .values("id", "name", "slug")[: limit - len(rows)]
+    )
+    return rows
 
 
 def did_you_mean(term: str, *, limit: int = DID_YOU_MEAN_LIMIT) -> list[dict]:

@@ -4,6 +4,7 @@ Runs on both databases. The relevance table needs PostgreSQL's full-text search 
 trigrams; on SQLite its rows are skipped (the plainer fallback is tested on its own).
 """
 
+import re
 from decimal import Decimal
 
 import factory
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from catalog import services
 from catalog.facets import Selection, facet_cells, stored_cells
-from catalog.models import Category, PetType, Product
+from catalog.models import Category, PetType, Product, SearchWord
 from catalog.search import PRICE_BANDS, normalise_term, search
 from catalog.tests.factories import ProductFactory
 
@@ -139,13 +140,50 @@ def test_the_search_vector_follows_every_write_path(api_client, catalog):
 
 @on_postgres
 def test_search_never_scans_the_table(catalog):
-    """EXPLAIN of a search uses the GIN indexes (forced on a small table, where the
+    """EXPLAIN of a typo search uses the full-text GIN index, and its spelling
+    correction the vocabulary's trigram index (forced on small tables, where the
     planner would otherwise rightly prefer a scan)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = search(Product.objects.all(), "salmn kible").explain()
-    assert "Seq Scan on catalog_product" not in plan
-    assert "product_search_vector" in plan and "product_name_trgm" in plan
+        correction = SearchWord.objects.filter(word__trigram_word_similar="kible").explain()
+    assert "Seq Scan" not in plan and "product_search_vector" in plan
+    assert "Seq Scan" not in correction and "searchword_word_trgm" in correction
+
+
+def _vocabulary_of(products) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name, brand in products.values_list("name", "brand"):
+        for word in set(re.findall(r"[^\W_]+", f"{name} {brand}".lower())):
+            if not word.isdigit():
+                counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+@on_postgres
+def test_the_search_vocabulary_follows_every_write(catalog):
+    """The trigger-kept vocabulary (what typos are corrected against) holds every word
+    of the names and brands with its number of products, after creates, renames, brand
+    changes, bulk updates and deletes."""
+    services.product_update(product=catalog["Flea Drops"], name="Tick Shield 2000")
+    services.product_update(product=catalog["Feather Wand"], brand="Purrfect")
+    Product.objects.filter(brand="PetPro").update(brand="Pet Pro")
+    services.product_delete(product=catalog["Parrot Seed Mix"])
+    ProductFactory.create_batch(3, name="Heated Bed", brand="Snooze")
+    Product.objects.filter(name="Heated Bed").update(stock=0)  # no word changes
+    stored = dict(SearchWord.objects.filter(products__gt=0).values_list("word", "products"))
+    assert stored == _vocabulary_of(Product.objects.all())
+    assert "parrot" not in stored and stored["shield"] == 1
+
+
+@on_postgres
+def test_a_typo_finds_a_word_a_product_was_renamed_to(
+    api_client, catalog, django_capture_on_commit_callbacks
+):
+    assert api_names(api_client, search="tick shieldz") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_update(product=catalog["Flea Drops"], name="Tick Shield")
+    assert api_names(api_client, search="tick shieldz") == ["Tick Shield"]
 
 
 def test_inactive_products_are_never_found(api_client, catalog):
