@@ -1,5 +1,5 @@
-"""Faults: a gunicorn server (production settings, 2 workers) whose Redis and PostgreSQL
-this check owns, cut and brought back while it runs.
+"""Faults: a production server (serve.py, production settings, 2 workers) whose Redis
+and PostgreSQL this check owns, cut and brought back while it runs.
 
 1. Redis dies (a private redis-server, never the shared one): the API and the
    storefront keep answering from the database, the same data, fast, no 5xx; writes
@@ -45,7 +45,7 @@ LOGS = Path("/tmp/petshop-faults")
 SLOW = (
     3.0  # seconds; a dead dependency must fail fast, not hang every request (CI load allowed for)
 )
-REPEAT = 4  # each probe several times, so that both gunicorn workers are seen
+REPEAT = 4  # each probe several times, so that both server workers are seen
 
 
 def seed() -> dict:
@@ -355,7 +355,7 @@ def main() -> int:
     data = seed()
     paths = storefront_paths(data["product"])
     server = Server(
-        port=free_port(8200, 8299), env=env, workers=2, log_path=LOGS / "gunicorn.log"
+        port=free_port(8200, 8299), env=env, workers=2, log_path=LOGS / "server.log"
     ).start()
     log(f"server {server.url}, storefront pages {paths}, logs in {LOGS}")
     try:
@@ -373,5 +373,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except CheckFailed as exc:
-        print(f"FAULTS FAILED: {exc}\n(server log: {LOGS / 'gunicorn.log'})", file=sys.stderr)
+        print(f"FAULTS FAILED: {exc}\n(server log: {LOGS / 'server.log'})", file=sys.stderr)
         sys.exit(1)
