@@ -131,10 +131,23 @@ def get_json(server, path, headers=None, expect=200):
     return json_body(raw)
 
 
+HEALTHY = {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def services(body: dict) -> dict:
+    """What /healthz says of the database and the cache (it reports the task queue too)."""
+    return {key: body.get(key) for key in HEALTHY}
+
+
 def healthz(server) -> tuple[int, dict]:
     status, headers, raw = timed("GET", server.url + "/healthz")
     check(headers.get("content-type", "").startswith("application/json"), "/healthz is not JSON")
     return status, json_body(raw)
+
+
+def healthy(server) -> bool:
+    status, body = healthz(server)
+    return status == 200 and services(body) == HEALTHY
 
 
 def wait_for(predicate, what: str, timeout: float = 15):
@@ -179,7 +192,7 @@ def catalog_keys(redis_server) -> int:
 def redis_phase(server, redis_server, data, paths) -> None:
     status, body = healthz(server)
     check(
-        status == 200 and body == {"status": "ok", "database": "ok", "cache": "ok"},
+        status == 200 and services(body) == HEALTHY,
         f"healthz {status} {body}",
     )
     baseline = [api_reads(server, data) for _ in range(2)][-1]
@@ -241,7 +254,7 @@ def redis_phase(server, redis_server, data, paths) -> None:
     redis_server.start()
     log("redis restarted on the same port")
     wait_for(
-        lambda: healthz(server) == (200, {"status": "ok", "database": "ok", "cache": "ok"}),
+        lambda: healthy(server),
         "healthz to report the cache ok again",
     )
     for _ in range(REPEAT):
