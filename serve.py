@@ -2,8 +2,8 @@
 
     python serve.py            (make serve: the same on $PORT with the current environment)
 
-Chosen by measurement over gunicorn (README, "Deploying"; `make bench`): on the same two
-workers granian spends about half the CPU per request on the bare view and on a cached
+Chosen by measurement over gunicorn (README, "Deploying"): on the same two workers
+granian spends about half the CPU per request on the bare view and on a cached
 product, and keeps connections alive where gunicorn's sync workers close each one.
 
 Everything that differs between machines comes from the environment (.env.example):

@@ -48,6 +48,7 @@ def fuzz_users() -> dict[str, str]:
 
     from accounts.models import User
     from catalog.models import Product
+    from sales.models import ShippingMethod
     from sales.services import cart_add, cart_for_user, order_place
 
     password = make_password("fuzz-password-1")
@@ -64,10 +65,13 @@ def fuzz_users() -> dict[str, str]:
     )
     # The customer owns a cart and orders, so their endpoints answer with real objects.
     products = list(Product.objects.filter(is_active=True, stock__gt=5).order_by("pk")[:3])
+    # The demo shop has shipping methods, and then checkout requires one.
+    method = ShippingMethod.objects.active().order_by("pk").values_list("pk", flat=True).first()
     for product in products:
         order_place(
             user=customer,
             shipping_address="1 Fuzz Road, Testville",
+            shipping_method=method,
             items=[{"product_id": product.pk, "quantity": 1}],
         )
     cart = cart_for_user(user=customer)
