@@ -10,15 +10,17 @@ PORT ?= 8000
 COV := --cov=notifications --cov=accounts --cov=catalog --cov=sales --cov=returns --cov=petshop --cov=audit
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint migrate seed check ci clean bench
+.PHONY: help run serve test lint migrate seed check ci clean bench bench-quick
 
 help:
 	@echo "make run    - install, migrate, seed the demo shop, serve it on http://$(HOST):$(PORT) with a task worker"
+	@echo "make serve  - the production server (serve.py: granian) on \$$PORT with the current environment"
 	@echo "make test   - install the dev requirements and run the whole test suite with coverage"
 	@echo "make lint   - ruff (lint + format check) and the import layers (lint-imports)"
 	@echo "make check  - Django's system checks and the missing-migrations check"
 	@echo "make ci     - what CI runs (.ci/run: both databases, deploy checks, .ci/checks/*.sh)"
-	@echo "make bench  - build a 100k-product shop in PostgreSQL, load it with wrk, print the table"
+	@echo "make bench  - build 1k- and 100k-product shops in PostgreSQL, load them with wrk, print the table"
+	@echo "make bench-quick - the same on the 1k-product shop only, short runs (BENCH_QUICK=1)"
 	@echo "make clean  - remove the virtualenv, the SQLite database and collected static files"
 
 $(BIN)/python:
@@ -44,6 +46,11 @@ seed: migrate
 run: seed
 	PYTHON=$(BIN)/python HOST=$(HOST) PORT=$(PORT) scripts/run_dev.sh
 
+# Production: granian configured from the environment (serve.py, .env.example). Migrate and
+# collectstatic are release steps (README, "Deploying"), not part of starting a server.
+serve: $(VENV)/.installed-runtime
+	PORT=$(PORT) $(BIN)/python serve.py
+
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(COV) --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
 
@@ -60,9 +67,13 @@ check: $(VENV)/.installed-runtime
 ci:
 	bash .ci/run
 
-# Needs PostgreSQL and Redis on 127.0.0.1 and wrk; about five minutes (bench/run.py).
+# Needs PostgreSQL and Redis on 127.0.0.1 and wrk; serves the shop with serve.py (bench/).
+# Databases, port and Redis from BENCH_DB_PREFIX, BENCH_PORT, BENCH_REDIS_URL.
 bench: $(VENV)/.installed-runtime
 	bench/run.sh
+
+bench-quick: $(VENV)/.installed-runtime
+	BENCH_QUICK=1 bench/run.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles .coverage

@@ -118,50 +118,34 @@ def reset_sequences(cursor, *models) -> None:
         )
 
 
-def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
-    import django
+# The bench's per-user rows read these customers' orders: each has exactly this many
+# (the first orders of the shop), and no other order is theirs.
+ORDER_HOLDERS = 16
+ORDERS_EACH = 20
 
-    django.setup()
-    from django.contrib.auth.hashers import make_password
+
+def migrate() -> None:
     from django.core.management import call_command
-    from django.db import connection
-    from django.utils import timezone
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def product_rows(products: int, rng: random.Random, now) -> list[dict]:
     from django.utils.text import slugify
 
-    from accounts.models import User
-    from catalog.models import Category, PetType, Product
-    from sales.models import (
-        ORDER_CHAIN,
-        Invoice,
-        InvoiceSequence,
-        InvoiceStatus,
-        Order,
-        OrderLine,
-        OrderStatus,
-        OrderStatusChange,
-    )
+    from catalog.models import Category, PetType
 
-    rng = random.Random(seed)
-    timings = {}
-    t0 = time.monotonic()
-    call_command("migrate", verbosity=0, interactive=False)
-    timings["migrate"] = time.monotonic() - t0
-    now = timezone.now()
     categories = list(Category.objects.values_list("id", "slug"))
     pet_types = list(PetType.objects.values_list("id", "slug"))
-
-    t0 = time.monotonic()
-    product_rows = []
-    prices = {}
+    rows = []
     for pid in range(1, products + 1):
         cat_id, cat_slug = categories[pid % len(categories)]
         pet_id, pet_slug = pet_types[(pid // len(categories)) % len(pet_types)]
         brand = BRANDS[rng.randrange(len(BRANDS))]
         name = f"{rng.choice(ADJECTIVES)} {pet_slug.title()} {rng.choice(NOUNS[cat_slug])} {pid}"
         price = Decimal(rng.randrange(199, 19999)) / 100
-        prices[pid] = price
         created = now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
-        product_rows.append(
+        rows.append(
             {
                 "id": pid,
                 "sku": f"BN-{pid:07d}",
@@ -184,8 +168,14 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
                 "created_by_id": None,
             }
         )
+    return rows
+
+
+def customer_rows(customers: int, rng: random.Random, now) -> list[dict]:
+    from django.contrib.auth.hashers import make_password
+
     password_hash = make_password(BENCH_PASSWORD)  # once: Argon2 per user would take minutes
-    user_rows = [
+    return [
         {
             "id": uid,
             "password": password_hash,
@@ -204,8 +194,72 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
         for uid in range(1, customers + 1)
     ]
 
-    sellable = [p["id"] for p in product_rows if p["is_active"]]
-    order_rows, line_rows, history_rows, invoice_rows = [], [], [], []
+
+def order_owner(oid: int, customers: int, rng: random.Random) -> int:
+    """The first ORDER_HOLDERS x ORDERS_EACH orders go ORDERS_EACH to each holder; the
+    rest to random customers after them."""
+    if oid <= ORDER_HOLDERS * ORDERS_EACH:
+        return (oid - 1) // ORDERS_EACH + 1
+    return rng.randrange(ORDER_HOLDERS + 1, customers + 1)
+
+
+def status_history(oid: int, user_id: int, status, created, rng, first_id: int) -> list[dict]:
+    """The history follows the chain: pending first, then each step up to the status."""
+    from sales.models import ORDER_CHAIN, OrderStatus
+
+    path = [OrderStatus.PENDING]
+    if status == OrderStatus.CANCELLED:
+        path += ORDER_CHAIN[1 : rng.randint(1, 3)] + [OrderStatus.CANCELLED]
+    else:
+        path = ORDER_CHAIN[: ORDER_CHAIN.index(status) + 1]
+    rows, at, previous = [], created, ""
+    for n, step in enumerate(path):
+        by = user_id if step in (OrderStatus.PENDING, OrderStatus.CANCELLED) else None
+        rows.append(
+            {
+                "id": first_id + n,
+                "order_id": oid,
+                "from_status": previous,
+                "to_status": step,
+                "at": at,
+                "by_id": by,
+            }
+        )
+        previous = step
+        at = at + timedelta(hours=rng.randint(1, 30))
+    return rows
+
+
+def invoice_row(oid: int, number: str, status, total: Decimal, created) -> dict:
+    from sales.models import InvoiceStatus, OrderStatus
+
+    if status == OrderStatus.CANCELLED:
+        invoice_status, paid_at = InvoiceStatus.CANCELLED, None
+    elif status == OrderStatus.DELIVERED:
+        invoice_status, paid_at = InvoiceStatus.PAID, created + timedelta(days=1)
+    else:
+        invoice_status, paid_at = InvoiceStatus.PENDING, None
+    return {
+        "id": oid,
+        "number": number,
+        "order_id": oid,
+        "status": invoice_status,
+        "subtotal": total,  # no shipping, no tax: total = subtotal
+        "total": total,
+        "amount_refunded": Decimal("0.00"),
+        "issued_at": created,
+        "due_date": (created + timedelta(days=30)).date(),
+        "paid_at": paid_at,
+        "payment_reference": "BANK-TRANSFER" if paid_at else "",
+        "notes": "",
+    }
+
+
+def order_rows(orders: int, customers: int, products: list[dict], rng, now) -> dict:
+    """Orders with their lines, status history and one invoice each, numbered per year."""
+    from sales.models import OrderStatus
+
+    sellable = [p for p in products if p["is_active"]]
     # Statuses weighted as in a living shop: most orders delivered long ago.
     statuses = (
         [OrderStatus.DELIVERED] * 12
@@ -216,117 +270,107 @@ def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
     placed = sorted(
         now - timedelta(minutes=rng.randrange(60, 365 * 24 * 60)) for _ in range(orders)
     )
-    line_id = history_id = 0
-    sequence: dict[int, int] = {}
-    due_days = timedelta(days=30)
+    out: dict = {"orders": [], "lines": [], "history": [], "invoices": [], "sequence": {}}
     for oid, created in enumerate(placed, start=1):
-        user_id = rng.randrange(1, customers + 1)
+        user_id = order_owner(oid, customers, rng)
         status = rng.choice(statuses)
         total = Decimal("0.00")
-        for pid in rng.sample(sellable, rng.randint(1, 4)):
+        for product in rng.sample(sellable, rng.randint(1, 4)):
             quantity = rng.randint(1, 3)
-            line_id += 1
-            line_rows.append(
+            out["lines"].append(
                 {
-                    "id": line_id,
+                    "id": len(out["lines"]) + 1,
                     "order_id": oid,
-                    "product_id": pid,
-                    "name": product_rows[pid - 1]["name"],
-                    "sku": product_rows[pid - 1]["sku"],
-                    "unit_price": prices[pid],
+                    "product_id": product["id"],
+                    "name": product["name"],
+                    "sku": product["sku"],
+                    "unit_price": product["price"],
                     "quantity": quantity,
                 }
             )
-            total += prices[pid] * quantity
-        # The history follows the chain: pending first, then each step up to the status.
-        path = [OrderStatus.PENDING]
-        if status == OrderStatus.CANCELLED:
-            path += ORDER_CHAIN[1 : rng.randint(1, 3)] + [OrderStatus.CANCELLED]
-        else:
-            path = ORDER_CHAIN[: ORDER_CHAIN.index(status) + 1]
-        at = created
-        previous = ""
-        for step in path:
-            history_id += 1
-            history_rows.append(
-                {
-                    "id": history_id,
-                    "order_id": oid,
-                    "from_status": previous,
-                    "to_status": step,
-                    "at": at,
-                    "by_id": user_id
-                    if step in (OrderStatus.PENDING, OrderStatus.CANCELLED)
-                    else None,
-                }
-            )
-            previous = step
-            at = at + timedelta(hours=rng.randint(1, 30))
-        delivered_at = history_rows[-1]["at"] if status == OrderStatus.DELIVERED else None
-        order_rows.append(
+            total += product["price"] * quantity
+        history = status_history(
+            oid, user_id, status, created, rng, first_id=len(out["history"]) + 1
+        )
+        out["history"] += history
+        out["orders"].append(
             {
                 "id": oid,
                 "number": f"PS-{created:%y%m}-{oid:08X}",
                 "user_id": user_id,
                 "status": status,
-                "subtotal": total,  # no shipping methods or tax rates in the bench shop
+                "subtotal": total,  # no shipping, no tax: total = subtotal
                 "total": total,
                 "shipping_address": ADDRESS,
                 "created_at": created,
-                "updated_at": history_rows[-1]["at"],
-                "delivered_at": delivered_at,
+                "updated_at": history[-1]["at"],
+                "delivered_at": history[-1]["at"] if status == OrderStatus.DELIVERED else None,
             }
         )
-        year = created.year
-        sequence[year] = sequence.get(year, 0) + 1
-        if status == OrderStatus.CANCELLED:
-            invoice_status, paid_at = InvoiceStatus.CANCELLED, None
-        elif status == OrderStatus.DELIVERED:
-            invoice_status, paid_at = InvoiceStatus.PAID, created + timedelta(days=1)
-        else:
-            invoice_status, paid_at = InvoiceStatus.PENDING, None
-        invoice_rows.append(
-            {
-                "id": oid,
-                "number": f"INV-{year}-{sequence[year]:06d}",
-                "order_id": oid,
-                "status": invoice_status,
-                "subtotal": total,
-                "total": total,
-                "amount_refunded": Decimal("0.00"),
-                "issued_at": created,
-                "due_date": (created + due_days).date(),
-                "paid_at": paid_at,
-                "payment_reference": "BANK-TRANSFER" if paid_at else "",
-                "notes": "",
-            }
-        )
-    timings["generate"] = time.monotonic() - t0
+        sequence = out["sequence"]
+        sequence[created.year] = sequence.get(created.year, 0) + 1
+        number = f"INV-{created.year}-{sequence[created.year]:06d}"
+        out["invoices"].append(invoice_row(oid, number, status, total, created))
+    return out
 
-    t0 = time.monotonic()
+
+def load_rows(tables: list[tuple], sequence: dict[int, int]) -> None:
+    """COPY every table in order, move the id sequences past the rows, and set the invoice
+    counters to the last number used each year."""
+    from django.db import connection
+
+    from sales.models import InvoiceSequence
+
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the raw psycopg cursor, for COPY
-        for model, rows in (
-            (Product, product_rows),
-            (User, user_rows),
-            (Order, order_rows),
-            (OrderLine, line_rows),
-            (OrderStatusChange, history_rows),
-            (Invoice, invoice_rows),
-        ):
+        for model, rows in tables:
             if rows:
                 copy_rows(cursor, model, rows)
-        reset_sequences(cursor, Product, User, Order, OrderLine, OrderStatusChange, Invoice)
+        reset_sequences(cursor, *(model for model, _ in tables))
         for year, last in sequence.items():
             InvoiceSequence.objects.update_or_create(year=year, defaults={"last_number": last})
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map for index-only scans
-    timings["copy"] = time.monotonic() - t0
+
+
+def build(products: int, customers: int, orders: int, seed: int = 7) -> dict:
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from accounts.models import User
+    from catalog.models import Product
+    from sales.models import Invoice, Order, OrderLine, OrderStatusChange
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    timings = {}
+
+    def step(name, function, *args):
+        started = time.monotonic()
+        result = function(*args)
+        timings[name] = round(time.monotonic() - started, 1)
+        return result
+
+    step("migrate", migrate)
+    product_list = step("products", product_rows, products, rng, now)
+    users = step("customers", customer_rows, customers, rng, now)
+    sales = step("orders", order_rows, orders, customers, product_list, rng, now)
+    tables = [
+        (Product, product_list),
+        (User, users),
+        (Order, sales["orders"]),
+        (OrderLine, sales["lines"]),
+        (OrderStatusChange, sales["history"]),
+        (Invoice, sales["invoices"]),
+    ]
+    step("copy", load_rows, tables, sales["sequence"])
     return {
         "products": products,
         "customers": customers,
         "orders": orders,
-        "order_lines": len(line_rows),
-        "timings": {k: round(v, 1) for k, v in timings.items()},
+        "order_lines": len(sales["lines"]),
+        "timings": timings,
     }
 
 

@@ -1,5 +1,5 @@
--- Shared by every benchmark row. bench/run.py prepends a table `bench` describing the
--- row (method, paths, bodies, tokens); this file turns it into requests and prints one
+-- Shared by every benchmark row. bench/load.py prepends a table `bench` describing the
+-- row (method, paths, bodies, tokens, cookies); this file turns it into requests and prints one
 -- machine-readable summary line at the end.
 
 local threads = {}
@@ -28,6 +28,9 @@ request = function()
    local token = my_token or (bench.tokens and pick(bench.tokens))
    if token then
       headers["Authorization"] = "Bearer " .. token
+   end
+   if bench.cookies then
+      headers["Cookie"] = pick(bench.cookies)
    end
    local path = pick(bench.paths)
    local body = nil

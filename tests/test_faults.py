@@ -1,6 +1,7 @@
 """Database outages answered as 503s, in process (fast). The same faults on real
-processes (gunicorn, a private redis-server killed and restarted, PostgreSQL cut behind
-a proxy) are the CI check .ci/checks/30-faults.sh (scripts/reliability/faults.py)."""
+processes (the production server, a private redis-server killed and restarted,
+PostgreSQL cut behind a proxy) are the CI check .ci/checks/30-faults.sh
+(scripts/reliability/faults.py)."""
 
 import json
 

@@ -76,16 +76,41 @@ def test_env_example_lists_every_variable_the_settings_read():
     documented = _names_read(ROOT / ".env.example", r"(?m)^([A-Z][A-Z0-9_]+)=")
     read = _names_read(ROOT / "petshop" / "settings.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"')
     read |= _names_read(
-        ROOT / "gunicorn.conf.py", r'(?:_int\(|environ\.get\()\s*"([A-Z][A-Z0-9_]+)"'
+        ROOT / "serve.py", r'(?:_int\(|_flag\(|\.get\()(?:environ, )?"([A-Z][A-Z0-9_]+)"'
     )
-    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY"} <= read
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY", "HOST"} <= read
     assert read - documented == set()
 
 
-def test_gunicorn_config_takes_bind_and_workers_from_the_environment():
-    code = (
-        "import runpy; c = runpy.run_path('gunicorn.conf.py');"
-        "print(c['bind'], c['workers'], c['accesslog'], c['timeout'])"
+@pytest.fixture(scope="module")
+def serve():
+    """serve.py's namespace (it is a script at the top, not a package module)."""
+    import runpy
+
+    return runpy.run_path(str(ROOT / "serve.py"))
+
+
+def test_server_takes_bind_workers_and_timeouts_from_the_environment(serve):
+    options = serve["server_options"](
+        {"HOST": "127.0.0.1", "PORT": "8123", "WEB_CONCURRENCY": "3", "WEB_TIMEOUT": "20"}
     )
-    result = run_python(["-c", code], PORT="8123", WEB_CONCURRENCY="3", GUNICORN_TIMEOUT="")
-    assert result.stdout.split() == ["0.0.0.0:8123", "3", "-", "30"], result.stderr
+    assert (options["address"], options["port"], options["workers"]) == ("127.0.0.1", 8123, 3)
+    assert options["header_read_timeout_ms"] == options["statement_timeout_ms"] == 20_000
+
+
+def test_server_defaults_bind_every_interface_with_one_thread_per_worker(serve):
+    options = serve["server_options"]({"PORT": "", "WEB_TIMEOUT": ""})
+    assert (options["address"], options["port"]) == ("0.0.0.0", 8000)
+    assert options["blocking_threads"] == 1
+    assert options["statement_timeout_ms"] == 30_000
+    assert options["respawn_failed_workers"] is True
+
+
+def test_server_statement_timeout_reaches_postgresql_unless_the_operator_set_pgoptions(serve):
+    options = serve["server_options"]({"WEB_TIMEOUT": "7"})
+    environ: dict = {}
+    serve["database_timeout"](options, environ)
+    assert environ["PGOPTIONS"] == "-c statement_timeout=7000"
+    operators = {"PGOPTIONS": "-c statement_timeout=0"}
+    serve["database_timeout"](options, operators)
+    assert operators["PGOPTIONS"] == "-c statement_timeout=0"

@@ -1,5 +1,5 @@
-"""What the reliability checks share: a fresh PostgreSQL database, gunicorn servers on
-127.0.0.1, a private redis-server, a TCP proxy in front of PostgreSQL that can be cut,
+"""What the reliability checks share: a fresh PostgreSQL database, production servers
+(serve.py) on 127.0.0.1, a private redis-server, a TCP proxy in front of PostgreSQL that can be cut,
 and a tiny HTTP client (urllib only, nothing to install).
 
 Every process started here is recorded and killed on exit, on SIGTERM/SIGINT, and by
@@ -27,7 +27,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = os.environ.get("PYTHON", str(ROOT / ".venv" / "bin" / "python"))
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PG_URL = os.environ.get("RELIABILITY_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_DB_URL = os.environ.get("RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/8")
 TEST_SECRET_KEY = "reliability-checks-only-" + "x" * 40
@@ -200,7 +199,6 @@ class Server:
     env: dict
     workers: int = 2
     log_path: Path | None = None
-    extra_args: tuple[str, ...] = ()
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -210,23 +208,18 @@ class Server:
     def start(self, timeout: float = 60) -> Server:
         if self.log_path is not None and self.log_path.exists():
             self.log_path.unlink()  # this run's log only
-        args = [GUNICORN]
-        if (ROOT / "gunicorn.conf.py").exists():
-            args += ["-c", str(ROOT / "gunicorn.conf.py")]  # the production config, ...
-        args += [  # ... with what a loopback check needs on top
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(self.workers),
-            "--timeout",
-            "60",
-            *self.extra_args,
-            "petshop.wsgi:application",
-        ]
-        self.proc = spawn(args, env=self.env, log_path=self.log_path)
+        args = [PYTHON, str(ROOT / "serve.py")]  # the production server and its config, ...
+        env = {  # ... with what a loopback check needs on top
+            **self.env,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(self.workers),
+            "WEB_TIMEOUT": "60",
+        }
+        self.proc = spawn(args, env=env, log_path=self.log_path)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            check(self.proc.poll() is None, f"gunicorn on {self.port} exited; see {self.log_path}")
+            check(self.proc.poll() is None, f"server on {self.port} exited; see {self.log_path}")
             try:
                 status, _, _ = request("GET", self.url + "/healthz", timeout=2)
                 if status in (200, 503):
@@ -234,7 +227,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise CheckFailed(f"gunicorn on {self.port} did not answer within {timeout}s")
+        raise CheckFailed(f"server on {self.port} did not answer within {timeout}s")
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -1,5 +1,5 @@
-"""Scale-out correctness: two gunicorn servers sharing one PostgreSQL and one Redis,
-100 concurrent buyers spread over both.
+"""Scale-out correctness: two production servers (serve.py) sharing one PostgreSQL and
+one Redis, 100 concurrent buyers spread over both.
 
 Round 1, the stock race: a product with stock 20, each buyer "buys now" one unit
 → exactly 20 orders (201), every other answer 409 insufficient_stock, stock 0, one
@@ -243,7 +243,7 @@ def main() -> int:
         port = free_port(low, 8299)
         low = port + 1
         servers.append(
-            Server(port=port, env=env, workers=2, log_path=logs / f"gunicorn-{n}.log").start()
+            Server(port=port, env=env, workers=2, log_path=logs / f"server-{n}.log").start()
         )
     log(f"servers: {[s.url for s in servers]} (logs in {logs})")
 
