@@ -66,7 +66,9 @@ def stock_version() -> int:
 
 def entry_key(namespace: str, *parts: Any) -> str:
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    return f"catalog:entry:{namespace}:{digest}"
+    # "v2": entries carry both versions; a server of the previous release (one version
+    # per entry) sharing this cache during a deploy must not read them, nor they its.
+    return f"catalog:entry:v2:{namespace}:{digest}"
 
 
 def lookup(key: str) -> tuple[Versions, tuple | None]:

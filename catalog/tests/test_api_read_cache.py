@@ -165,3 +165,12 @@ def test_a_catalog_write_changes_the_etag(
     assert fresh.status_code == 200
     assert fresh.json()["description"] == "Bowls and more"
     assert fresh["ETag"] != etag
+
+
+def test_a_head_read_revalidates_like_a_get(shop, api_client):
+    url = read_urls(shop)["detail"]
+    etag = api_client.get(url)["ETag"]
+    first = api_client.head(url, HTTP_IF_NONE_MATCH=etag)  # DRF maps HEAD on its first one
+    again = api_client.head(url, HTTP_IF_NONE_MATCH=etag)
+    assert first.status_code == again.status_code == 304
+    assert again["Vary"] == "Accept, Authorization, Cookie"
