@@ -11,7 +11,8 @@ idle, and while `--buyers` threads of this process place orders through `order_p
 (real transactions, so every order moves the cache versions on commit), without pause
 or at `--rate` orders/s in all. On a small machine the buyers' own CPU (they run here,
 with their PostgreSQL backends) weighs on the second figure: `--rate` keeps it fixed.
-Prints requests/s of both runs, their ratio and the orders placed per second.
+Prints requests/s and the gunicorn workers' CPU per request of both runs, their ratios
+and the orders placed per second.
 """
 
 import argparse
@@ -36,11 +37,25 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 ADDRESS = "12 Bench Street, Testville 4242"
 
 
-def wrk(url: str, seconds: int) -> float:
+def server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by gunicorn's workers (the children of its master)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, seconds: int, server: subprocess.Popen) -> tuple[float, float]:
+    """Requests/s, and the workers' CPU ms per request."""
+    cpu = server_cpu(server)
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True
     ).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    cpu = server_cpu(server) - cpu
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), cpu * 1000 / requests
 
 
 def serve(port: int) -> subprocess.Popen:
@@ -90,10 +105,10 @@ def buyers(
 
 
 def in_process(reads_per_order: int, reads: int = 1000) -> None:
-    """One thread, no server: the time of a cached first-page read through Django's test
-    Client, idle and with an order placed (untimed) every `reads_per_order` reads. Free
-    of the CPU the buyers take from the server, so it shows what the orders cost the
-    cache itself."""
+    """One thread, no server: the CPU time of a cached first-page read through Django's
+    test Client, idle and with an order placed (untimed) every `reads_per_order` reads.
+    Free of the CPU the buyers take from the server and of other work on the machine,
+    so it shows what the orders cost the cache itself (PostgreSQL's side not counted)."""
     from django.test import Client
 
     from accounts.models import User
@@ -113,14 +128,17 @@ def in_process(reads_per_order: int, reads: int = 1000) -> None:
             if order_every and i % order_every == 0:
                 items = [{"product_id": pid, "quantity": 1} for pid in rng.sample(product_ids, 2)]
                 order_place(user=user, shipping_address=ADDRESS, items=items)
-            start = time.perf_counter()
+            # CPU time of this thread: other work on a shared machine does not count.
+            start = time.thread_time()
             assert client.get(url).status_code == 200
-            spent += time.perf_counter() - start
+            spent += time.thread_time() - start
         return spent * 1000 / reads
 
     idle, busy = timed(0), timed(reads_per_order)
-    print(f"in process: idle {idle:.3f} ms/read, an order every {reads_per_order} reads: ", end="")
-    print(f"{busy:.3f} ms/read, ratio of rates {idle / busy:.2f}")
+    print(
+        f"in process: idle {idle:.3f} ms CPU/read; an order every {reads_per_order} reads: ", end=""
+    )
+    print(f"{busy:.3f} ms CPU/read; ratio of rates {idle / busy:.2f}")
 
 
 def main() -> None:
@@ -156,13 +174,13 @@ def main() -> None:
     try:
         for _ in range(20):  # warm: the entry is filled, every worker has served it
             urllib.request.urlopen(url, timeout=5).read()
-        idle = wrk(url, args.seconds)
+        idle, idle_cpu = wrk(url, args.seconds, server)
         stop, placed = threading.Event(), []
         threads = buyers(args.buyers, stop, placed, args.rate)
         for thread in threads:
             thread.start()
         started = time.monotonic()
-        busy = wrk(url, args.seconds)
+        busy, busy_cpu = wrk(url, args.seconds, server)
         stop.set()
         for thread in threads:
             thread.join()
@@ -170,9 +188,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    print(f"idle: {idle:,.0f} req/s")
-    print(f"with {len(threads)} buyers ({orders_per_second:,.0f} orders/s): {busy:,.0f} req/s")
-    print(f"ratio: {busy / idle:.2f}")
+    print(f"idle: {idle:,.0f} req/s, {idle_cpu:.2f} ms server CPU/request")
+    print(
+        f"with {len(threads)} buyers ({orders_per_second:,.0f} orders/s): {busy:,.0f} req/s, "
+        f"{busy_cpu:.2f} ms server CPU/request"
+    )
+    print(f"ratio: {busy / idle:.2f} by req/s, {idle_cpu / busy_cpu:.2f} by server CPU")
     print(f"load: {os.getloadavg()[0]:.2f} (1-minute average, {os.cpu_count()} cores)")
 
 
