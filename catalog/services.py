@@ -1,5 +1,6 @@
 """Every write to the catalog and to stock. Each function is one transaction and
-invalidates the catalog cache when it commits."""
+invalidates the catalog cache when it commits (a stock-only write moves the stock
+version, and the catalog version only when a product goes in or out of stock)."""
 
 import uuid
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.utils.text import slugify
 
 from audit.services import Change, audit_record, audit_records
 from catalog import emails
-from catalog.cache import invalidate_catalog
+from catalog.cache import invalidate_catalog, invalidate_stock
 from catalog.exceptions import CategoryInUse, InsufficientStock, PetTypeInUse, ProductUnavailable
 from catalog.lock_objects import product_lock, products_lock
 from catalog.models import Category, PetType, Product, SaleProblem
@@ -236,7 +237,16 @@ def _stock_shift(
         by=by,
         note=note,
     )
-    invalidate_catalog()
+    invalidate_stock(
+        availability_changed=any(
+            pid not in current or _availability_changed(current[pid], current[pid] + d)
+            for pid, d in deltas.items()
+        )
+    )
+
+
+def _availability_changed(before: int | None, after: int) -> bool:
+    return before is None or (before > 0) != (after > 0)
 
 
 @transaction.atomic
@@ -257,7 +267,7 @@ def stock_set(*, product: Product, stock: int, by=None, note: str = "") -> Produ
             after={"stock": stock},
             note=note,
         )
-    invalidate_catalog()
+    invalidate_stock(availability_changed=_availability_changed(before, stock))
     return product
 
 

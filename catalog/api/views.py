@@ -1,10 +1,7 @@
 """Catalog API (API.md C1–C11). Reads are public and cached; writes are admin-only,
 each one catalog.services call (which also invalidates the cache on commit)."""
 
-from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_vary_headers
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -15,7 +12,9 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from catalog import photos, services
+from catalog.api import read_cache
 from catalog.api.filters import ProductFilter
+from catalog.api.read_cache import READ_ACTIONS
 from catalog.api.serializers import (
     AdminProductSerializer,
     CategorySerializer,
@@ -28,19 +27,14 @@ from catalog.api.serializers import (
     ProductWriteSerializer,
     SuggestionSerializer,
 )
-from catalog.cache import cached, peek
+from catalog.cache import cached
 from catalog.facets import product_facets
 from catalog.models import Category, PetType, Product, ProductImage
-from catalog.search import normalise_term, suggest
+from catalog.search import suggest
 from petshop.core.api.converters import ID
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import error_responses
 from petshop.core.roles import is_shop_admin
-
-READ_ACTIONS = {"list", "retrieve", "facets", "suggest"}
-# Parameters that hold a search term: normalised in cache keys (catalog.search), where
-# the response does not echo them back (a list's page links do).
-SEARCH_PARAMETERS = {"facets": ("search",), "suggest": ("q",)}
 
 
 def _is_admin(request) -> bool:
@@ -49,88 +43,61 @@ def _is_admin(request) -> bool:
 
 class CatalogViewSet(GenericViewSet):
     # Public reads, admin writes. (A comment, not a docstring: drf-spectacular would
-    # make a docstring every operation's description.)
+    # make a docstring every operation's description.) Reads are cached by the layer of
+    # catalog/api/read_cache.py, which wraps the view function.
 
     cache_namespace = ""
+    # The reads whose bodies show products' stock figures (kept current over the cache).
+    stock_actions: tuple[str, ...] = ()
     lookup_value_converter = ID  # /products/abc/ and 30-digit ids are no URL: a 404
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        return read_cache.serve_cached_reads(view, cls.cache_namespace)
 
     def get_permissions(self):
         if self.action in READ_ACTIONS:
             return [AllowAny()]
         return [IsShopAdmin()]
 
-    def cached_read(self, request, kind: str, compute):
-        """The response data of a non-admin read, from the catalog cache (catalog.cache:
-        versioned keys, so a committed write is never followed by a stale read). Admin
-        responses differ (extra fields, inactive rows) and are never cached."""
+    def cached_response(self, request, kind: str, compute):
+        """A read's response. A JSON read by anyone but an admin comes from the read cache
+        (catalog/api/read_cache.py: rendered bytes, versioned, stock kept current) and
+        fills it on a miss; the anonymous fast path serves the same entry. Admin
+        responses differ (extra fields, inactive rows) and are never cached; other
+        formats (the browsable API) cache the data under both catalog versions."""
+        renderer = request.accepted_renderer
         if _is_admin(request):
-            return compute()
-        return cached(f"api:{self.cache_namespace}", self._cache_parts(request, kind), compute)
-
-    @staticmethod
-    def _cache_parts(request, kind: str) -> tuple:
-        # The whole absolute URI with the query normalised: pagination links carry the
-        # host, and every parameter can change the answer. (`request.GET` is what DRF's
-        # `query_params` is, so the fast path below computes the same key.) A search
-        # term is normalised too where the body does not echo it.
-        terms = SEARCH_PARAMETERS.get(kind.split(":", 1)[0], ())
-        return (
-            kind,
-            request.scheme,
-            request.get_host(),
-            request.path,
-            tuple(
-                sorted(
-                    (
-                        key,
-                        tuple(normalise_term(v) for v in values) if key in terms else tuple(values),
-                    )
-                    for key, values in request.GET.lists()
-                )
+            return Response(compute())
+        if renderer.format != "json":
+            parts = read_cache.cache_parts(request, kind)
+            return Response(cached(f"api:{self.cache_namespace}", parts, compute))
+        media_type = request.accepted_media_type  # `; indent=4` changes the bytes
+        charset = f"; charset={renderer.charset}" if renderer.charset else ""  # as DRF's Response
+        # The headers DRF adds in finalize_response, so the fast path can send them too.
+        headers = {"Content-Type": renderer.media_type + charset, **self.default_response_headers}
+        context = self.get_renderer_context()
+        read = read_cache.current_read(
+            read_cache.read_key(self.cache_namespace, request, f"{kind}:{media_type}"),
+            lambda: read_cache.build_read(
+                compute(),
+                lambda data: renderer.render(data, media_type, context),
+                headers,
+                stock=kind in self.stock_actions,
             ),
         )
+        return read.response()
 
-    def dispatch(self, request, *args, **kwargs):
-        """Fast path for the commonest request of all, an anonymous JSON read already in
-        the cache: its bytes are served before DRF sets up authentication, permissions
-        and content negotiation (about a fifth of a cached read's cost). Anything else
-        (credentials, a session, another format, a miss) takes the full path."""
-        action = self.action_map.get(request.method.lower()) if request.method == "GET" else None
-        if (
-            action in READ_ACTIONS
-            and "HTTP_AUTHORIZATION" not in request.META
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", "application/json", "")
-        ):
-            body = peek(
-                f"api:{self.cache_namespace}",
-                self._cache_parts(request, f"{action}:application/json"),
-            )
-            if body is not None:
-                response = HttpResponse(body, content_type="application/json")
-                for name, value in self.default_response_headers.items():  # Allow, Vary
-                    response[name] = value
-                # As the full path's (whose authentication reads the session): a shared
-                # HTTP cache must not hand this to a logged-in browser.
-                patch_vary_headers(response, ("Cookie",))
-                return response
-        return super().dispatch(request, *args, **kwargs)
-
-    def cached_response(self, request, kind: str, compute):
-        """A JSON read is cached as its rendered bytes, so that a hit skips unpickling
-        the data and rendering it again (the benchmark's profile: most of a hit's cost
-        after the cache round trip). Other formats (the browsable API) cache the data."""
-        renderer = request.accepted_renderer
-        if _is_admin(request) or renderer.format != "json":
-            return Response(self.cached_read(request, kind, compute))
-        media_type = request.accepted_media_type  # `; indent=4` changes the bytes
-        body = self.cached_read(
-            request,
-            f"{kind}:{media_type}",
-            lambda: renderer.render(compute(), media_type, self.get_renderer_context()),
-        )
-        charset = f"; charset={renderer.charset}" if renderer.charset else ""  # as DRF's Response
-        return HttpResponse(body, content_type=renderer.media_type + charset)
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every 200 read carries an ETag (the cached ones bring theirs): of the bytes and
+        of who they were made for, so an admin never revalidates an anonymous body."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action in READ_ACTIONS and response.status_code == 200 and "ETag" not in response:
+            response.render()
+            audience = read_cache.ADMIN if _is_admin(request) else read_cache.PUBLIC
+            response["ETag"] = read_cache.etag_of(response.content, audience)
+        return response
 
 
 class CachedListMixin:
@@ -181,6 +148,7 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
     """Products: anyone reads active ones; admins read all and write."""
 
     cache_namespace = "products"
+    stock_actions = ("list", "retrieve")
     filterset_class = ProductFilter
     queryset = Product.objects.with_related().with_images()
 
