@@ -14,9 +14,18 @@ helpers below follow DRF's fields (DecimalField, DateTimeField) exactly.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from sales.models import Cart, Invoice, Order, OrderLine, OrderStatusChange, latest_invoice_among
+from sales.models import (
+    Cart,
+    CartLine,
+    Invoice,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    latest_invoice_among,
+)
 
 CENT = Decimal("0.01")
 
@@ -146,6 +155,20 @@ def invoice_document(invoice: Invoice) -> dict:
 
 
 # --- Carts ----------------------------------------------------------------------------
+
+# What a cart document shows of its lines and their products (the sale rule reads
+# is_active and stock): the other columns' conversions were a third of a cart read.
+CART_LINE_COLUMNS = ("cart_id", "product_id", "quantity")
+CART_PRODUCT_COLUMNS = ("name", "sku", "price", "stock", "is_active")
+
+
+def carts_with_lines():
+    """Carts with what their documents show (cart_document): lines and products in one
+    more query."""
+    lines = CartLine.objects.select_related("product").only(
+        *CART_LINE_COLUMNS, *(f"product__{column}" for column in CART_PRODUCT_COLUMNS)
+    )
+    return Cart.objects.prefetch_related(Prefetch("lines", queryset=lines))
 
 
 def cart_document(cart: Cart, *, with_user: bool = False) -> dict:

@@ -16,9 +16,13 @@ from returns.api.representations import return_documents
 from returns.api.serializers import ReturnSerializer
 from returns.models import Return
 from returns.services import return_request, return_set_status
-from sales.api.representations import cart_document, invoice_documents, order_documents
+from sales.api.representations import (
+    cart_document,
+    carts_with_lines,
+    invoice_documents,
+    order_documents,
+)
 from sales.api.serializers import CartSerializer, InvoiceSerializer, OrderSerializer
-from sales.api.views import _carts
 from sales.models import Invoice, Order, OrderStatus, ShippingMethod, TaxRate
 from sales.services import (
     cart_add,
@@ -110,9 +114,9 @@ def test_return_documents_render_the_serializers_bytes(rich):
 
 
 def test_cart_document_renders_the_serializers_bytes(rich):
-    cart = _carts().get(user=rich)
+    cart = carts_with_lines().get(user=rich)
     assert {line.available for line in cart.lines.all()} == {True, False}
-    expected = CartSerializer(_carts().get(user=rich)).data
+    expected = CartSerializer(carts_with_lines().get(user=rich)).data
     assert render(cart_document(cart)) == render(expected)
 
 
