@@ -171,10 +171,25 @@ def carts_with_lines():
     return Cart.objects.prefetch_related(Prefetch("lines", queryset=lines))
 
 
-def cart_document(cart: Cart, *, with_user: bool = False) -> dict:
-    """The API's Cart document (AdminCart's with `with_user`); the cart needs its lines
-    prefetched with their products."""
-    lines = list(cart.lines.all())
+def own_cart_lines(user) -> list[CartLine]:
+    """The user's cart lines, each with its cart and product: a non-empty cart's whole
+    document in one query (none: the cart is empty or not made yet)."""
+    return list(
+        CartLine.objects.filter(cart__user=user)
+        .select_related("cart", "product")
+        .only(
+            *CART_LINE_COLUMNS,
+            "cart__user_id",
+            "cart__updated_at",
+            *(f"product__{column}" for column in CART_PRODUCT_COLUMNS),
+        )
+    )
+
+
+def cart_document(cart: Cart, *, lines: list[CartLine] | None = None, with_user=False) -> dict:
+    """The API's Cart document (AdminCart's with `with_user`), of `lines` or else of the
+    cart's lines prefetched with their products (carts_with_lines)."""
+    lines = list(cart.lines.all()) if lines is None else lines
     document = {"id": cart.pk}
     if with_user:
         document["user_id"] = cart.user_id

@@ -25,6 +25,7 @@ from sales.api.representations import (
     invoice_documents,
     order_document,
     order_documents,
+    own_cart_lines,
 )
 from sales.api.serializers import (
     AdminCartSerializer,
@@ -93,10 +94,10 @@ class CartViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: CartSerializer, **error_responses(401)})
     def retrieve(self, request):
-        cart = carts_with_lines().filter(user=request.user).first()
-        if cart is None:  # the first visit makes the cart
+        lines = own_cart_lines(request.user)
+        if not lines:  # an empty cart, or the first visit, which makes it
             return self._render()
-        return Response(cart_document(cart))
+        return Response(cart_document(lines[0].cart, lines=lines))
 
     @extend_schema(
         request=CartReplaceSerializer,
