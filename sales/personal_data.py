@@ -3,6 +3,7 @@ with their shipping addresses, invoices, checkout keys."""
 
 from django.db.models import Prefetch
 
+from petshop.core.user_cache import invalidate_user
 from sales.models import Cart, CartLine, CheckoutKey, Invoice, Order, OrderStatus
 
 OPEN_ORDER_STATUSES = (
@@ -47,5 +48,6 @@ def erase(user) -> None:
     Order.objects.filter(user=user).exclude(status__in=OPEN_ORDER_STATUSES).update(
         shipping_address=ERASED_ADDRESS, guest_email=""
     )
+    invalidate_user(user.pk)  # an update() sends no signal (sales.receivers)
     Cart.objects.filter(user=user).delete()
     CheckoutKey.objects.filter(user=user).delete()

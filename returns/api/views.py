@@ -8,8 +8,10 @@ from rest_framework.response import Response
 
 from petshop.core.api.converters import ID
 from petshop.core.api.mixins import AdminActionsMixin, validated
+from petshop.core.api.own_reads import OwnReadsMixin
 from petshop.core.api.schema import error_responses
 from returns.api.filters import ReturnFilter
+from returns.api.representations import return_document, return_documents
 from returns.api.serializers import (
     ReturnCreateSerializer,
     ReturnSerializer,
@@ -31,7 +33,11 @@ ADMIN_ONLY = error_responses(401, 403)
     retrieve=extend_schema(responses={200: ReturnSerializer, **error_responses(401, 404)}),
 )
 class ReturnViewSet(
-    AdminActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OwnReadsMixin,
+    AdminActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = Return.objects.none()  # the model, for the schema; get_queryset() scopes
     serializer_class = ReturnSerializer
@@ -42,9 +48,19 @@ class ReturnViewSet(
     def get_queryset(self):
         return Return.objects.for_user(self.request.user).with_details()
 
+    def list(self, request, *args, **kwargs):
+        def compute():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(return_documents(page)).data
+
+        return self.own_read(request, compute)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.own_read(request, lambda: return_document(self.get_object()))
+
     def _render(self, ret: Return, code=status.HTTP_200_OK) -> Response:
         ret = Return.objects.with_details().get(pk=ret.pk)
-        return Response(ReturnSerializer(ret).data, status=code)
+        return Response(return_document(ret), status=code)
 
     @extend_schema(
         request=ReturnCreateSerializer,

@@ -4,7 +4,7 @@ Each action parses its input with a serializer, calls one service and renders th
 result. Querysets are scoped to the caller, so another customer's object is a 404.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,9 +14,19 @@ from rest_framework.response import Response
 
 from petshop.core.api.converters import ID
 from petshop.core.api.mixins import AdminActionsMixin, validated
+from petshop.core.api.own_reads import OwnReadsMixin
 from petshop.core.api.permissions import IsShopAdmin
 from petshop.core.api.schema import IDEMPOTENCY_KEY, error_responses
 from sales.api import filters
+from sales.api.representations import (
+    cart_document,
+    carts_with_lines,
+    invoice_document,
+    invoice_documents,
+    order_document,
+    order_documents,
+    own_cart_lines,
+)
 from sales.api.serializers import (
     AdminCartSerializer,
     CartLineInputSerializer,
@@ -57,12 +67,6 @@ from sales.services import (
 ADMIN_ONLY = error_responses(401, 403)
 
 
-def _carts():
-    return Cart.objects.prefetch_related(
-        Prefetch("lines", queryset=CartLine.objects.select_related("product"))
-    )
-
-
 # --- Cart -----------------------------------------------------------------------------
 
 
@@ -77,7 +81,7 @@ class CartViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Cart.objects.none()
-        return _carts().filter(user=self.request.user)
+        return carts_with_lines().filter(user=self.request.user)
 
     def get_object(self):
         # The caller's cart is this view's one object; DRF's OPTIONS metadata asks for it
@@ -85,12 +89,15 @@ class CartViewSet(viewsets.GenericViewSet):
         return get_object_or_404(self.get_queryset())
 
     def _render(self, code=status.HTTP_200_OK) -> Response:
-        cart = _carts().get(pk=cart_for_user(user=self.request.user).pk)
-        return Response(CartSerializer(cart).data, status=code)
+        cart = carts_with_lines().get(pk=cart_for_user(user=self.request.user).pk)
+        return Response(cart_document(cart), status=code)
 
     @extend_schema(responses={200: CartSerializer, **error_responses(401)})
     def retrieve(self, request):
-        return self._render()
+        lines = own_cart_lines(request.user)
+        if not lines:  # an empty cart, or the first visit, which makes it
+            return self._render()
+        return Response(cart_document(lines[0].cart, lines=lines))
 
     @extend_schema(
         request=CartReplaceSerializer,
@@ -151,7 +158,7 @@ class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     lookup_value_converter = ID
 
     def get_queryset(self):
-        carts = _carts().filter(user__isnull=False).order_by("-updated_at", "-id")
+        carts = carts_with_lines().filter(user__isnull=False).order_by("-updated_at", "-id")
         if self.action == "list":
             carts = carts.filter(Exists(CartLine.objects.filter(cart=OuterRef("pk"))))
         return carts
@@ -168,7 +175,11 @@ class AdminCartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     retrieve=extend_schema(responses={200: OrderSerializer, **error_responses(401, 404)}),
 )
 class OrderViewSet(
-    AdminActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OwnReadsMixin,
+    AdminActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = Order.objects.none()  # the model, for the schema; get_queryset() scopes
     serializer_class = OrderSerializer
@@ -177,12 +188,24 @@ class OrderViewSet(
     lookup_value_converter = ID
 
     def get_queryset(self):
-        return Order.objects.for_user(self.request.user).with_details()
+        orders = Order.objects.for_user(self.request.user)
+        # The reads build their documents from a page's rows (sales.api.representations);
+        # the writes hand the services an order with its details.
+        return orders if self.action in ("list", "retrieve") else orders.with_details()
+
+    def list(self, request, *args, **kwargs):
+        def compute():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(order_documents(page)).data
+
+        return self.own_read(request, compute)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.own_read(request, lambda: order_document(self.get_object()))
 
     def _render(self, order: Order, code=status.HTTP_200_OK) -> Response:
-        # Re-read with details: the services changed the rows behind the prefetch.
-        order = Order.objects.with_details().get(pk=order.pk)
-        return Response(OrderSerializer(order).data, status=code)
+        # Re-read: the services changed the rows.
+        return Response(order_document(Order.objects.get(pk=order.pk)), status=code)
 
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY],
@@ -292,7 +315,11 @@ class ShippingMethodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(responses={200: InvoiceSerializer, **error_responses(401, 404)}),
 )
 class InvoiceViewSet(
-    AdminActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OwnReadsMixin,
+    AdminActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = Invoice.objects.none()  # the model, for the schema; get_queryset() scopes
     serializer_class = InvoiceSerializer
@@ -303,9 +330,19 @@ class InvoiceViewSet(
     def get_queryset(self):
         return Invoice.objects.for_user(self.request.user).select_related("order")
 
+    def list(self, request, *args, **kwargs):
+        def compute():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(invoice_documents(page)).data
+
+        return self.own_read(request, compute)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.own_read(request, lambda: invoice_document(self.get_object()))
+
     def _render(self, invoice: Invoice, code=status.HTTP_200_OK) -> Response:
         invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
-        return Response(InvoiceSerializer(invoice).data, status=code)
+        return Response(invoice_document(invoice), status=code)
 
     @extend_schema(
         request=InvoiceCreateSerializer,

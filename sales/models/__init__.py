@@ -22,6 +22,8 @@ from sales.models.orders import (  # noqa: F401
     OrderQuerySet,
     OrderStatus,
     OrderStatusChange,
+    latest_invoice_among,
+    live_invoice_among,
 )
 from sales.models.shipping import (  # noqa: F401
     HALF_CENT,

@@ -165,17 +165,28 @@ class Order(models.Model):
     @property
     def live_invoice(self) -> "Invoice | None":
         # Uses the prefetched live invoices when with_details() loaded them.
-        from sales.models.invoices import InvoiceStatus  # invoices import this module
-
-        live = [i for i in self.invoices.all() if i.status != InvoiceStatus.CANCELLED]
-        return live[0] if live else None
+        return live_invoice_among(self.invoices.all())
 
     @property
     def latest_invoice(self) -> "Invoice | None":
         """The live invoice, or else the newest voided one (a cancelled order's), so the
         customer can still read what was billed and cancelled."""
-        invoices = sorted(self.invoices.all(), key=lambda i: (i.issued_at, i.pk), reverse=True)
-        return self.live_invoice or (invoices[0] if invoices else None)
+        return latest_invoice_among(self.invoices.all())
+
+
+def live_invoice_among(invoices) -> "Invoice | None":
+    """The one live (not cancelled) invoice among an order's `invoices`, or None."""
+    from sales.models.invoices import InvoiceStatus  # invoices import this module
+
+    live = [i for i in invoices if i.status != InvoiceStatus.CANCELLED]
+    return live[0] if live else None
+
+
+def latest_invoice_among(invoices) -> "Invoice | None":
+    """Order.latest_invoice over an order's `invoices` however they were read (the API's
+    lists read a whole page's invoices in one query): the live one, else the newest."""
+    newest = sorted(invoices, key=lambda i: (i.issued_at, i.pk), reverse=True)
+    return live_invoice_among(invoices) or (newest[0] if newest else None)
 
 
 class OrderLine(models.Model):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from petshop.core.throttling import rate_limit_hit
+from petshop.core.user_cache import invalidate_user
 from sales.emails import send_claim_link
 from sales.exceptions import InvalidInput
 from sales.guest_links import access_token_hash
@@ -67,4 +68,5 @@ def guest_orders_claim(*, user, token: str) -> int:
         raise InvalidClaimLink()
     orders = claimable_guest_orders(user).select_for_update()
     ids = list(orders.values_list("pk", flat=True))
+    invalidate_user(user.pk)  # an update() sends no signal (sales.receivers)
     return Order.objects.filter(pk__in=ids, user__isnull=True).update(user=user)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.services import Change, audit_record, audit_records
 from petshop.core.exceptions import InvalidInput
+from petshop.core.user_cache import invalidate_user
 from sales import emails
 from sales.exceptions import InvalidTransition, InvoiceCredited, InvoiceExists, InvoiceKept
 from sales.lock_objects import invoice_lock, live_invoice_lock, order_lock
@@ -244,6 +245,9 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
             ],
             note="daily job: past its due date",
         )
+        owners = set()
         for invoice in Invoice.objects.filter(pk__in=ids).select_related("order__user"):
             emails.send_invoice_overdue(invoice)
+            owners.add(invoice.order.user_id)
+        invalidate_user(owners)  # an update() sends no signal (sales.receivers)
     return len(late)
