@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from sales.models import ShippingMethod, TaxRate
 
@@ -43,9 +44,14 @@ def line_tax(amount: Decimal, rate: Decimal, *, prices_include_tax: bool) -> Dec
 def tax_rates(category_ids: Iterable[int]) -> dict[int, Decimal]:
     """The rate (percent) of each category: its own, else the shop rate, else 0."""
     ids = set(category_ids)
-    rates = {r.category_id: r.rate for r in TaxRate.objects.filter(category_id__in=ids)}
-    shop = TaxRate.objects.filter(category__isnull=True).values_list("rate", flat=True).first()
-    return {cid: rates.get(cid, shop if shop is not None else ZERO) for cid in ids}
+    # One query for the categories' own rates and the shop rate (category NULL).
+    rates = dict(
+        TaxRate.objects.filter(Q(category_id__in=ids) | Q(category__isnull=True))
+        .order_by()
+        .values_list("category_id", "rate")
+    )
+    shop = rates.get(None, ZERO)
+    return {cid: rates.get(cid, shop) for cid in ids}
 
 
 def cart_goods(lines: Iterable) -> Decimal:

@@ -75,15 +75,21 @@ def _fingerprint(
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+class _KeyExpired(Exception):
+    """The key's record was older than IDEMPOTENCY_KEY_HOURS and is deleted now: the
+    checkout may run again under it."""
+
+
 def _replay(*, user, key: str, fingerprint: str) -> Order | None:
-    """The order a live key already produced, or None if the key is new (or expired).
-    A live key whose order was deleted since is refused: the retry must not order again."""
+    """The order a live key already produced, or None if the key is unknown. A live key
+    whose order was deleted since is refused: the retry must not order again. An
+    expired key is deleted and reported as _KeyExpired."""
     record = CheckoutKey.objects.filter(user=user, key=key).first()  # user None: a guest's
     if record is None:
         return None
     if record.created_at < timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS):
         record.delete()
-        return None
+        raise _KeyExpired()
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     if record.order_id is None:
@@ -131,37 +137,44 @@ def order_place(
             field="idempotency_key",
         )
     fingerprint = _fingerprint(shipping_address, items, shipping_method, guest_email)
-    if idempotency_key:
-        existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+    place = dict(
+        user=user,
+        guest_email=guest_email,
+        cart_session_key=cart_session_key,
+        shipping_address=shipping_address,
+        shipping_method=method,
+        items=items,
+    )
+    error = None
+    for _ in range(2):  # a second time only after finding the key expired (now deleted)
+        try:
+            return _place_once(idempotency_key=idempotency_key, fingerprint=fingerprint, **place)
+        except IntegrityError as exc:
+            if not idempotency_key:
+                raise
+            error = exc
+        try:
+            existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+        except _KeyExpired:
+            continue
         if existing is not None:
             return PlacedOrder(order=existing, created=False)
-    try:
-        with transaction.atomic():
-            key_record = None
-            if idempotency_key:
-                # A concurrent request with the same key blocks here on the unique index
-                # until the first commits, then fails and replays below.
-                key_record = CheckoutKey.objects.create(
-                    user=user, key=idempotency_key, fingerprint=fingerprint
-                )
-            placed = _place(
-                user=user,
-                guest_email=guest_email,
-                cart_session_key=cart_session_key,
-                shipping_address=shipping_address,
-                shipping_method=method,
-                items=items,
-            )
-            if key_record is not None:
-                key_record.order = placed.order
-                key_record.save(update_fields=["order"])
-            return placed
-    except IntegrityError:
+        break
+    raise error
+
+
+def _place_once(*, idempotency_key: str | None, fingerprint: str, **place) -> PlacedOrder:
+    """One attempt, in one transaction. With a key, its record is written first: a key
+    seen before (a replay, or a concurrent request with it, which blocks here on the
+    unique index until the first commits) fails that INSERT before anything else is
+    done, and order_place replays it; a new key costs no look-up beforehand."""
+    with transaction.atomic():
+        key_record = None
         if idempotency_key:
-            existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
-            if existing is not None:
-                return PlacedOrder(order=existing, created=False)
-        raise
+            key_record = CheckoutKey.objects.create(
+                user=place["user"], key=idempotency_key, fingerprint=fingerprint
+            )
+        return _place(**place, key_record=key_record)
 
 
 def checkout_keys_cleanup(*, now=None) -> int:
@@ -209,6 +222,7 @@ def _place(
     shipping_address: str,
     shipping_method: ShippingMethod | None,
     items: list[dict] | None,
+    key_record: CheckoutKey | None = None,
 ) -> PlacedOrder:
     cart = None
     if items is None:
@@ -266,6 +280,9 @@ def _place(
         prices_include_tax=settings.PRICES_INCLUDE_TAX,
         shipping_address=shipping_address,
     )
+    if key_record is not None:  # before the invoice counter's lock, not under it
+        key_record.order = order
+        key_record.save(update_fields=["order"])
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
