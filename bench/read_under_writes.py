@@ -4,14 +4,14 @@
     REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/read_under_writes.py [--port 8000] [--buyers 4] [--seconds 5]
 
-Needs a built shop (bench/build_shop.py), Redis and wrk. Serves the shop with gunicorn
-(the repository's gunicorn.conf.py, 2 workers, no worker recycling), gives every product
+Needs a built shop (bench/build_shop.py), Redis and wrk. Serves the shop with the
+production server (serve.py: granian, 2 workers), gives every product
 plenty of stock, then runs wrk (16 connections) on `/api/v1/products/?page=1` twice:
 idle, and while `--buyers` threads of this process place orders through `order_place`
 (real transactions, so every order moves the cache versions on commit), without pause
 or at `--rate` orders/s in all. On a small machine the buyers' own CPU (they run here,
 with their PostgreSQL backends) weighs on the second figure: `--rate` keeps it fixed.
-Prints requests/s and the gunicorn workers' CPU per request of both runs, their ratios
+Prints requests/s and the server's CPU per request of both runs, their ratios
 and the orders placed per second.
 """
 
@@ -38,10 +38,11 @@ ADDRESS = "12 Bench Street, Testville 4242"
 
 
 def server_cpu(server: subprocess.Popen) -> float:
-    """CPU seconds used so far by gunicorn's workers (the children of its master)."""
+    """CPU seconds used so far by the server: its workers (the children of serve.py's
+    process) and that process itself."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     total = 0
-    for pid in children:
+    for pid in [server.pid, *children]:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / os.sysconf("SC_CLK_TCK")
@@ -59,9 +60,9 @@ def wrk(url: str, seconds: int, server: subprocess.Popen) -> tuple[float, float]
 
 
 def serve(port: int) -> subprocess.Popen:
-    env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY="2", GUNICORN_MAX_REQUESTS="0")
+    env = dict(os.environ, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="2")
     server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py"],
+        [str(BASE_DIR / ".venv/bin/python"), "serve.py"],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -74,7 +75,7 @@ def serve(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    sys.exit("gunicorn did not start")
+    sys.exit("the server did not start")
 
 
 def buyers(
