@@ -9,7 +9,8 @@ product, and keeps connections alive where gunicorn's sync workers close each on
 Everything that differs between machines comes from the environment (.env.example):
 
     HOST, PORT                  bind address (0.0.0.0:8000)
-    WEB_CONCURRENCY             worker processes (2 x cores + 1)
+    WEB_CONCURRENCY             worker processes (2 x cores + 1 with REDIS_URL; 1 without:
+                                in-process caches are not shared between workers)
     WEB_THREADS                 Python threads per worker (1: one request at a time per
                                 worker, one database connection each, as sync workers)
     WEB_BACKLOG                 connections the kernel queues before refusing (2048)
@@ -33,6 +34,7 @@ load balancer sent in.
 """
 
 import os
+import sys
 from pathlib import Path
 
 APP = "petshop.wsgi:application"
@@ -52,6 +54,17 @@ def _flag(environ, name: str) -> bool:
     return environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def shared_cache(environ) -> bool:
+    """Whether the workers share one cache (Redis), or caching is off: the catalog and
+    per-user caches are never stale only then. Each worker's in-process cache sees only
+    its own writes, so another worker would serve what it cached before them."""
+    return bool(environ.get("REDIS_URL", "").strip()) or environ.get("CACHE_BACKEND") == "dummy"
+
+
+def default_workers(environ) -> int:
+    return (os.cpu_count() or 1) * 2 + 1 if shared_cache(environ) else 1
+
+
 def server_options(environ) -> dict:
     """granian's keyword arguments for this environment (no granian import: testable)."""
     timeout = _int(environ, "WEB_TIMEOUT", 30)
@@ -60,7 +73,7 @@ def server_options(environ) -> dict:
         "target": APP,
         "address": environ.get("HOST", "").strip() or "0.0.0.0",
         "port": _int(environ, "PORT", 8000),
-        "workers": _int(environ, "WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1),
+        "workers": _int(environ, "WEB_CONCURRENCY", default_workers(environ)),
         "blocking_threads": _int(environ, "WEB_THREADS", 1),
         "backlog": _int(environ, "WEB_BACKLOG", 2048),
         "header_read_timeout_ms": min(max(timeout, 1), 60) * 1000,  # granian's range
@@ -88,6 +101,12 @@ def main() -> None:
 
     os.chdir(Path(__file__).resolve().parent)  # the app is imported from the repository
     options = server_options(os.environ)
+    if options["workers"] > 1 and not shared_cache(os.environ):
+        print(
+            "serve.py: several workers with the in-process cache can serve stale catalog "
+            "pages; set REDIS_URL (or WEB_CONCURRENCY=1)",
+            file=sys.stderr,
+        )
     database_timeout(options, os.environ)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petshop.settings")
     Granian(

@@ -114,3 +114,11 @@ def test_server_statement_timeout_reaches_postgresql_unless_the_operator_set_pgo
     operators = {"PGOPTIONS": "-c statement_timeout=0"}
     serve["database_timeout"](options, operators)
     assert operators["PGOPTIONS"] == "-c statement_timeout=0"
+
+
+def test_server_runs_one_worker_by_default_unless_the_workers_share_a_cache(serve):
+    # Several workers, each with its own in-process cache, would serve stale catalog pages.
+    assert serve["server_options"]({})["workers"] == 1
+    shared = serve["server_options"]({"REDIS_URL": "redis://127.0.0.1:6379/0"})["workers"]
+    assert shared == (os.cpu_count() or 1) * 2 + 1
+    assert serve["server_options"]({"CACHE_BACKEND": "dummy"})["workers"] > 1
