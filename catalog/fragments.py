@@ -1,0 +1,107 @@
+"""The storefront's catalog HTML that is the same for every visitor, rendered once.
+
+The body of the home page, of the catalog page (grid of cards, filter panel with its
+counts, pagination) and of a product page (gallery, details, related products) is
+rendered once per catalog version and query and kept in the catalog cache
+(`catalog.cache.cached`: every entry carries the catalog version, so a catalog or stock
+write makes it unreachable at once, it is never stale). The page around it (base.html:
+the cart count, the account menu, messages, the header's search box) is rendered per
+request by the view.
+
+Nothing of the visitor can get into a body: it is rendered for a bare request that
+carries only the query string (anonymous, no session, no cookies). The one per-visitor
+bit inside a body, the CSRF token of the add-to-cart form, is rendered as a random
+marker; the body is stored split at the markers and the view joins the pieces with the
+visitor's own token.
+"""
+
+import secrets
+
+from django.http import HttpRequest, QueryDict
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from catalog.cache import cached
+from catalog.facets import product_facets
+from catalog.filters import StorefrontProductFilter, filter_panel
+from catalog.forms import AddToCartForm
+from catalog.models import Product
+from catalog.pages import product_detail, product_featured, product_page_list
+from catalog.search import cached_did_you_mean
+
+
+def _render(template_name: str, context: dict, query: QueryDict | None = None) -> dict:
+    """{"pieces": the rendered body split where the CSRF token goes}. The marker is
+    random per render, so no catalog text can forge one."""
+    bare = HttpRequest()
+    bare.GET = query if query is not None else QueryDict()
+    marker = secrets.token_hex(16)
+    html = render_to_string(template_name, {**context, "csrf_token": marker}, request=bare)
+    return {"pieces": html.split(marker)}
+
+
+def body_html(fragment: dict, request) -> SafeString:
+    """The cached body for this visitor: their CSRF token where the markers were (asked
+    for only when the body has a form, so pages without one set no CSRF cookie)."""
+    pieces = fragment["pieces"]
+    if len(pieces) == 1:
+        return mark_safe(pieces[0])  # rendered by _render from autoescaped templates
+    return mark_safe(get_token(request).join(pieces))
+
+
+def home_body() -> dict:
+    return cached(
+        "store:home_html",
+        (get_language(),),
+        lambda: _render("catalog/_home_body.html", {"featured": product_featured()}),
+    )
+
+
+def catalog_body(query: QueryDict) -> dict:
+    """The catalog page's body for these query parameters, with the page of products it
+    shows under "page". Keyed by the parameters as given, in order (the links of the
+    pagination and price bands repeat them, and the form shows what was typed); the
+    product data underneath is cached by their normalised form (catalog.pages)."""
+
+    def compute() -> dict:
+        filterset = StorefrontProductFilter(query, queryset=Product.objects.active())
+        filterset.form.is_valid()  # invalid values are shown as errors and ignored
+        page = product_page_list(filterset=filterset, page=query.get("page"))
+        facets = product_facets(filterset=filterset, cache_parts=filterset.facet_cache_parts())
+        term = filterset.search_term
+        context = {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "panel": filter_panel(facets=facets, form=filterset.form),
+            # Only for a search that found nothing: the closest names instead.
+            "did_you_mean": cached_did_you_mean(term) if term and not page["count"] else [],
+        }
+        return {**_render("catalog/_product_list_body.html", context, query), "page": page}
+
+    return cached("store:list_html", (get_language(), tuple(query.lists())), compute)
+
+
+def product_body(*, product_id: int, photo: str, quantity: str) -> dict | None:
+    """The product page's body, with the product's data under "product"; None when there
+    is no such active product. `photo` (?photo=<id>) picks the gallery's main photo;
+    `quantity` (?quantity=) is the form's starting quantity, shown as given."""
+    photo = photo if photo.isdigit() else ""  # anything else picks no photo: one entry
+
+    def compute() -> dict | None:
+        data = product_detail(product_id=product_id)
+        if data is None:
+            return None
+        form = AddToCartForm(
+            initial={"product_id": product_id, "quantity": quantity},
+            stock=data["product"]["stock"],
+        )
+        photos = data["product"].get("photos") or []
+        # Thumbnails are plain links to ?photo=<id>: the gallery needs no script.
+        main = next((ph for ph in photos if str(ph["id"]) == photo), photos[0] if photos else None)
+        context = {**data, "form": form, "photo": main}
+        return {**_render("catalog/_product_detail_body.html", context), "product": data["product"]}
+
+    return cached("store:product_html", (get_language(), product_id, photo, quantity), compute)
