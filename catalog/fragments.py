@@ -13,10 +13,17 @@ carries only the query string (anonymous, no session, no cookies). The one per-v
 bit inside a body, the CSRF token of the add-to-cart form, is rendered as a random
 marker; the body is stored split at the markers and the view joins the pieces with the
 visitor's own token.
+
+Every key also names the templates' version (a digest of their files), so a deploy
+that changes a template is never served bodies rendered by the old one.
 """
 
+import hashlib
 import secrets
+from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -32,29 +39,49 @@ from catalog.pages import product_detail, product_featured, product_page_list
 from catalog.search import cached_did_you_mean
 
 
+@cache
+def templates_version() -> str:
+    """A digest of every project template (the bodies include shared ones), read once
+    per process."""
+    digest = hashlib.sha1()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _parts(*parts) -> tuple:
+    return (templates_version(), get_language(), *parts)
+
+
 def _render(template_name: str, context: dict, query: QueryDict | None = None) -> dict:
-    """{"pieces": the rendered body split where the CSRF token goes}. The marker is
-    random per render, so no catalog text can forge one."""
+    """{"pieces": the rendered body split where the CSRF token goes, "pet_nav": base.html's
+    shop-by-pet menu}. The menu is catalog data too: cached with the body, the page needs
+    one cache read, not two. The marker is random per render: no catalog text can forge it."""
     bare = HttpRequest()
     bare.GET = query if query is not None else QueryDict()
     marker = secrets.token_hex(16)
     html = render_to_string(template_name, {**context, "csrf_token": marker}, request=bare)
-    return {"pieces": html.split(marker)}
+    return {
+        "pieces": html.split(marker),
+        "pet_nav": render_to_string("includes/pet_nav.html", request=bare),
+    }
 
 
-def body_html(fragment: dict, request) -> SafeString:
-    """The cached body for this visitor: their CSRF token where the markers were (asked
-    for only when the body has a form, so pages without one set no CSRF cookie)."""
+def page_context(fragment: dict, request) -> dict:
+    """What base.html and the page template need from a cached fragment, for this
+    visitor: the body with their CSRF token where the markers were (asked for only when
+    the body has a form, so pages without one set no CSRF cookie) and the pet menu.
+    Both were rendered by _render from autoescaped templates, hence safe."""
     pieces = fragment["pieces"]
-    if len(pieces) == 1:
-        return mark_safe(pieces[0])  # rendered by _render from autoescaped templates
-    return mark_safe(get_token(request).join(pieces))
+    body = pieces[0] if len(pieces) == 1 else get_token(request).join(pieces)
+    return {"body": mark_safe(body), "pet_nav": mark_safe(fragment["pet_nav"])}
 
 
 def home_body() -> dict:
     return cached(
         "store:home_html",
-        (get_language(),),
+        _parts(),
         lambda: _render("catalog/_home_body.html", {"featured": product_featured()}),
     )
 
@@ -81,7 +108,7 @@ def catalog_body(query: QueryDict) -> dict:
         }
         return {**_render("catalog/_product_list_body.html", context, query), "page": page}
 
-    return cached("store:list_html", (get_language(), tuple(query.lists())), compute)
+    return cached("store:list_html", _parts(tuple(query.lists())), compute)
 
 
 def product_body(*, product_id: int, photo: str, quantity: str) -> dict | None:
@@ -104,4 +131,4 @@ def product_body(*, product_id: int, photo: str, quantity: str) -> dict | None:
         context = {**data, "form": form, "photo": main}
         return {**_render("catalog/_product_detail_body.html", context), "product": data["product"]}
 
-    return cached("store:product_html", (get_language(), product_id, photo, quantity), compute)
+    return cached("store:product_html", _parts(product_id, photo, quantity), compute)

@@ -6,11 +6,11 @@ body that is the same for everyone and cached (catalog/fragments.py)."""
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from catalog.fragments import body_html, catalog_body, home_body, product_body
+from catalog.fragments import catalog_body, home_body, page_context, product_body
 
 
 def home(request):
-    return render(request, "catalog/home.html", {"body": body_html(home_body(), request)})
+    return render(request, "catalog/home.html", page_context(home_body(), request))
 
 
 def product_list(request):
@@ -18,7 +18,7 @@ def product_list(request):
     return render(
         request,
         "catalog/product_list.html",
-        {"body": body_html(fragment, request), "page": fragment["page"]},
+        {**page_context(fragment, request), "page": fragment["page"]},
     )
 
 
@@ -36,5 +36,5 @@ def product_detail(request, pk: int, slug: str):
     return render(
         request,
         "catalog/product_detail.html",
-        {"body": body_html(fragment, request), "product": product},
+        {**page_context(fragment, request), "product": product},
     )
