@@ -8,8 +8,8 @@ write makes it unreachable at once, it is never stale). The page around it (base
 the cart count, the account menu, messages, the header's search box) is rendered per
 request by the view.
 
-Nothing of the visitor can get into a body: it is rendered for a bare request that
-carries only the query string (anonymous, no session, no cookies). The one per-visitor
+Nothing of the visitor can get into a body: it is rendered without the request's context
+processors, from the catalog data, the shop's settings and the query string only. The one per-visitor
 bit inside a body, the CSRF token of the add-to-cart form, is rendered as a random
 marker; the body is stored split at the markers and the view joins the pieces with the
 visitor's own token.
@@ -28,6 +28,7 @@ from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from catalog.cache import cached
@@ -37,6 +38,7 @@ from catalog.forms import AddToCartForm
 from catalog.models import Product
 from catalog.pages import product_detail, product_featured, product_page_list
 from catalog.search import cached_did_you_mean
+from catalog.selectors import nav_categories, nav_pet_types
 
 
 @cache
@@ -54,17 +56,35 @@ def _parts(*parts) -> tuple:
     return (templates_version(), get_language(), *parts)
 
 
+def shop_context() -> dict:
+    """What every storefront template may use that is the same for every visitor (the
+    context processor petshop.context_processors.shop hands it to every page). The
+    navigation lists are fetched (from the catalog cache) at most once per render, and
+    only by templates that show them."""
+    return {
+        "nav_pet_types": SimpleLazyObject(nav_pet_types),
+        "nav_categories": SimpleLazyObject(nav_categories),
+        "LOW_STOCK_THRESHOLD": settings.LOW_STOCK_THRESHOLD,
+    }
+
+
 def _render(template_name: str, context: dict, query: QueryDict | None = None) -> dict:
     """{"pieces": the rendered body split where the CSRF token goes, "pet_nav": base.html's
     shop-by-pet menu}. The menu is catalog data too: cached with the body, the page needs
-    one cache read, not two. The marker is random per render: no catalog text can forge it."""
+    one cache read, not two.
+
+    Rendered without the request's context processors: only shop_context() and a bare
+    request holding the query string (for `{% querystring %}`), so no user, session,
+    message or cart count is even in reach. The CSRF token is a marker, random per
+    render, so no catalog text can forge one."""
     bare = HttpRequest()
     bare.GET = query if query is not None else QueryDict()
     marker = secrets.token_hex(16)
-    html = render_to_string(template_name, {**context, "csrf_token": marker}, request=bare)
+    shared = {**shop_context(), "request": bare}
+    html = render_to_string(template_name, {**shared, **context, "csrf_token": marker})
     return {
         "pieces": html.split(marker),
-        "pet_nav": render_to_string("includes/pet_nav.html", request=bare),
+        "pet_nav": render_to_string("includes/pet_nav.html", shared),
     }
 
 

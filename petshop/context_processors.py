@@ -1,14 +1,6 @@
-from django.conf import settings
-from django.utils.functional import SimpleLazyObject
-
-
 def shop(request):
-    """What every storefront template may use. The navigation lists are fetched (from
-    the catalog cache) at most once per request, and only by pages that show them."""
-    from catalog.selectors import nav_categories, nav_pet_types  # apps load after settings
+    """What every storefront template may use: the same for every visitor (the catalog's
+    cached bodies are rendered with exactly this, catalog/fragments.py)."""
+    from catalog.fragments import shop_context  # apps load after settings
 
-    return {
-        "nav_pet_types": SimpleLazyObject(nav_pet_types),
-        "nav_categories": SimpleLazyObject(nav_categories),
-        "LOW_STOCK_THRESHOLD": settings.LOW_STOCK_THRESHOLD,
-    }
+    return shop_context()
