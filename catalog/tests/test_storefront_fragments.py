@@ -74,13 +74,16 @@ def test_a_page_served_warm_is_the_page_rendered_cold_but_for_the_csrf_token(
     shop, shopper, visitor
 ):
     client = shopper if visitor == "logged in" else Client()
+    cold = {}
     for url in urls(shop):
         cache.clear()
-        cold = client.get(url)
-        warm = client.get(url)
-        assert cold.status_code == warm.status_code == 200, url
-        assert without_token(warm.content) == without_token(cold.content), url
-        assert warm.get("Vary") == cold.get("Vary"), url
+        cold[url] = client.get(url)
+        assert cold[url].status_code == 200, url
+    for _ in range(2):  # every page warm, each entry beside the others
+        for url in urls(shop):
+            warm = client.get(url)
+            assert without_token(warm.content) == without_token(cold[url].content), url
+            assert warm.get("Vary") == cold[url].get("Vary"), url
 
 
 def test_the_logged_in_page_around_the_cached_body_is_the_visitors(shop, shopper):
