@@ -98,6 +98,17 @@ def page_context(fragment: dict, request) -> dict:
     return {"body": mark_safe(body), "pet_nav": mark_safe(fragment["pet_nav"])}
 
 
+def pet_nav() -> SafeString:
+    """base.html's shop-by-pet menu for the pages that are not cached bodies (account,
+    orders, cart...): one cache read instead of the pet types' and a loop of links."""
+    html = cached(
+        "store:pet_nav_html",
+        _parts(),
+        lambda: render_to_string("includes/pet_nav.html", {**shop_context()}),
+    )
+    return mark_safe(html)  # rendered from an autoescaped template
+
+
 def home_body() -> dict:
     return cached(
         "store:home_html",
