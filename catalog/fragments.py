@@ -8,11 +8,11 @@ write makes it unreachable at once, it is never stale). The page around it (base
 the cart count, the account menu, messages, the header's search box) is rendered per
 request by the view.
 
-Nothing of the visitor can get into a body: it is rendered without the request's context
-processors, from the catalog data, the shop's settings and the query string only. The one per-visitor
-bit inside a body, the CSRF token of the add-to-cart form, is rendered as a random
-marker; the body is stored split at the markers and the view joins the pieces with the
-visitor's own token.
+Nothing of the visitor can get into a body: it is rendered without the request's
+context processors, from the catalog data, the shop's settings and the query string
+only. The one per-visitor bit inside a body, the CSRF token of the add-to-cart form, is
+rendered as a random marker; the body is stored split at the markers and the view joins
+the pieces with the visitor's own token.
 
 Every key also names the templates' version (a digest of their files), so a deploy
 that changes a template is never served bodies rendered by the old one.
