@@ -1,8 +1,9 @@
 """Cached reads behind the storefront's catalog pages.
 
-What is cached is query results (plain dicts), never HTML: pages carry CSRF tokens and
-per-user bits. Keys are versioned by catalog.cache, so any catalog or stock write makes
-every entry here unreachable at once — the pages are never stale.
+What is cached here is query results (plain dicts); the HTML rendered from them is cached
+by catalog/fragments.py, without the per-visitor bits. Keys are versioned by
+catalog.cache, so any catalog or stock write makes every entry here unreachable at
+once — the pages are never stale.
 """
 
 from django.core.paginator import Paginator

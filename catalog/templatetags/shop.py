@@ -3,6 +3,8 @@
 from django import template
 from django.templatetags.static import static
 
+from catalog import fragments
+
 register = template.Library()
 
 # One drawing per pet type of the reference data; a pet type added later by staff gets
@@ -14,6 +16,12 @@ PET_PLACEHOLDERS = {"dog", "cat", "bird", "fish", "reptile", "other"}
 def pet_placeholder(pet_type_slug: str) -> str:
     slug = pet_type_slug if pet_type_slug in PET_PLACEHOLDERS else "other"
     return static(f"img/pets/{slug}.svg")
+
+
+@register.simple_tag
+def pet_nav():
+    """The shop-by-pet menu, rendered once per catalog version (catalog/fragments.py)."""
+    return fragments.pet_nav()
 
 
 @register.simple_tag

@@ -1,0 +1,165 @@
+"""The storefront's catalog HTML that is the same for every visitor, rendered once.
+
+The body of the home page, of the catalog page (grid of cards, filter panel with its
+counts, pagination) and of a product page (gallery, details, related products) is
+rendered once per catalog version and query and kept in the catalog cache
+(`catalog.cache.cached`: every entry carries the catalog version, so a catalog or stock
+write makes it unreachable at once, it is never stale). The page around it (base.html:
+the cart count, the account menu, messages, the header's search box) is rendered per
+request by the view.
+
+Nothing of the visitor can get into a body: it is rendered without the request's
+context processors, from the catalog data, the shop's settings and the query string
+only. The one per-visitor bit inside a body, the CSRF token of the add-to-cart form, is
+rendered as a random marker; the body is stored split at the markers and the view joins
+the pieces with the visitor's own token.
+
+Every key also names the templates' version (a digest of their files), so a deploy
+that changes a template is never served bodies rendered by the old one.
+"""
+
+import hashlib
+import secrets
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from catalog.cache import cached
+from catalog.facets import product_facets
+from catalog.filters import StorefrontProductFilter, filter_panel
+from catalog.forms import AddToCartForm
+from catalog.models import Product
+from catalog.pages import product_detail, product_featured, product_page_list
+from catalog.search import cached_did_you_mean
+from catalog.selectors import nav_categories, nav_pet_types
+
+
+@cache
+def templates_version() -> str:
+    """A digest of every project template (the bodies include shared ones), read once
+    per process."""
+    digest = hashlib.sha1()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _parts(*parts) -> tuple:
+    return (templates_version(), get_language(), *parts)
+
+
+def shop_context() -> dict:
+    """What every storefront template may use that is the same for every visitor (the
+    context processor petshop.context_processors.shop hands it to every page). The
+    navigation lists are fetched (from the catalog cache) at most once per render, and
+    only by templates that show them."""
+    return {
+        "nav_pet_types": SimpleLazyObject(nav_pet_types),
+        "nav_categories": SimpleLazyObject(nav_categories),
+        "LOW_STOCK_THRESHOLD": settings.LOW_STOCK_THRESHOLD,
+    }
+
+
+def _render(template_name: str, context: dict, query: QueryDict | None = None) -> dict:
+    """{"pieces": the rendered body split where the CSRF token goes, "pet_nav": base.html's
+    shop-by-pet menu}. The menu is catalog data too: cached with the body, the page needs
+    one cache read, not two.
+
+    Rendered without the request's context processors: only shop_context() and a bare
+    request holding the query string (for `{% querystring %}`), so no user, session,
+    message or cart count is even in reach. The CSRF token is a marker, random per
+    render, so no catalog text can forge one."""
+    bare = HttpRequest()
+    bare.GET = query if query is not None else QueryDict()
+    marker = secrets.token_hex(16)
+    shared = {**shop_context(), "request": bare}
+    html = render_to_string(template_name, {**shared, **context, "csrf_token": marker})
+    return {
+        "pieces": html.split(marker),
+        "pet_nav": render_to_string("includes/pet_nav.html", shared),
+    }
+
+
+def page_context(fragment: dict, request) -> dict:
+    """What base.html and the page template need from a cached fragment, for this
+    visitor: the body with their CSRF token where the markers were (asked for only when
+    the body has a form, so pages without one set no CSRF cookie) and the pet menu.
+    Both were rendered by _render from autoescaped templates, hence safe."""
+    pieces = fragment["pieces"]
+    body = pieces[0] if len(pieces) == 1 else get_token(request).join(pieces)
+    return {"body": mark_safe(body), "pet_nav": mark_safe(fragment["pet_nav"])}
+
+
+def pet_nav() -> SafeString:
+    """base.html's shop-by-pet menu for the pages that are not cached bodies (account,
+    orders, cart...): one cache read instead of the pet types' and a loop of links."""
+    html = cached(
+        "store:pet_nav_html",
+        _parts(),
+        lambda: render_to_string("includes/pet_nav.html", {**shop_context()}),
+    )
+    return mark_safe(html)  # rendered from an autoescaped template
+
+
+def home_body() -> dict:
+    return cached(
+        "store:home_html",
+        _parts(),
+        lambda: _render("catalog/_home_body.html", {"featured": product_featured()}),
+    )
+
+
+def catalog_body(query: QueryDict) -> dict:
+    """The catalog page's body for these query parameters, with the page of products it
+    shows under "page". Keyed by the parameters as given, in order (the links of the
+    pagination and price bands repeat them, and the form shows what was typed); the
+    product data underneath is cached by their normalised form (catalog.pages)."""
+
+    def compute() -> dict:
+        filterset = StorefrontProductFilter(query, queryset=Product.objects.active())
+        filterset.form.is_valid()  # invalid values are shown as errors and ignored
+        page = product_page_list(filterset=filterset, page=query.get("page"))
+        facets = product_facets(filterset=filterset, cache_parts=filterset.facet_cache_parts())
+        term = filterset.search_term
+        context = {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "panel": filter_panel(facets=facets, form=filterset.form),
+            # Only for a search that found nothing: the closest names instead.
+            "did_you_mean": cached_did_you_mean(term) if term and not page["count"] else [],
+        }
+        return {**_render("catalog/_product_list_body.html", context, query), "page": page}
+
+    return cached("store:list_html", _parts(tuple(query.lists())), compute)
+
+
+def product_body(*, product_id: int, photo: str, quantity: str) -> dict | None:
+    """The product page's body, with the product's data under "product"; None when there
+    is no such active product. `photo` (?photo=<id>) picks the gallery's main photo;
+    `quantity` (?quantity=) is the form's starting quantity, shown as given."""
+    photo = photo if photo.isdigit() else ""  # anything else picks no photo: one entry
+
+    def compute() -> dict | None:
+        data = product_detail(product_id=product_id)
+        if data is None:
+            return None
+        form = AddToCartForm(
+            initial={"product_id": product_id, "quantity": quantity},
+            stock=data["product"]["stock"],
+        )
+        photos = data["product"].get("photos") or []
+        # Thumbnails are plain links to ?photo=<id>: the gallery needs no script.
+        main = next((ph for ph in photos if str(ph["id"]) == photo), photos[0] if photos else None)
+        context = {**data, "form": form, "photo": main}
+        return {**_render("catalog/_product_detail_body.html", context), "product": data["product"]}
+
+    return cached("store:product_html", _parts(product_id, photo, quantity), compute)
