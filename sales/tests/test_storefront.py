@@ -64,6 +64,20 @@ def test_header_counts_the_items_in_the_cart(client, product):
     assert re.search(r'class="cart-count">3<span class="visually-hidden"> items</span>', html)
 
 
+def test_the_cart_page_counts_its_items_in_the_header_without_asking_again(shopper, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cart = cart_for_user(user=customer)
+    for product in ProductFactory.create_batch(2):
+        cart_add(cart=cart, product_id=product.pk, quantity=2)
+    with CaptureQueriesContext(connection) as queries:
+        html = shopper.get(CART).content.decode()
+    assert re.search(r'class="cart-count">4<span class="visually-hidden"> items</span>', html)
+    line_reads = [q["sql"] for q in queries if '"sales_cartline"' in q["sql"]]
+    assert len(line_reads) == 1, line_reads  # the page's lines; the header reuses them
+
+
 def test_add_adds_to_the_line_already_in_the_cart(shopper, customer, product):
     shopper.post(ADD, {"product_id": product.pk, "quantity": 2})
     shopper.post(ADD, {"product_id": product.pk, "quantity": 3})

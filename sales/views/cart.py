@@ -60,7 +60,9 @@ def _render_cart(request, *, bound_form=None, status=200):
                 initial={"product_id": pid, "quantity": row["line"].quantity},
                 auto_id=f"id_line{pid}_%s",
             )
-    return render(request, "sales/cart.html", summary, status=status)
+    # The header's count is this page's own item count: no second query for it.
+    context = {**summary, "cart_count": summary["item_count"]}
+    return render(request, "sales/cart.html", context, status=status)
 
 
 @require_POST
