@@ -11,22 +11,13 @@ wall time; still compare medians of the same command, before and after.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petshop.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+import in_process  # noqa: E402
 
-import django  # noqa: E402
+in_process.setup()
 
-django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -13,26 +13,13 @@ rendering). `--profile PATH` also writes a cProfile of each endpoint to PATH.<na
 
 import argparse
 import cProfile
-import os
-import sys
 import time
-from pathlib import Path
+import warnings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petshop.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
-
-import warnings  # noqa: E402
-
-import django  # noqa: E402
+import in_process  # noqa: E402
 
 warnings.filterwarnings("ignore", "No directory at")
-
-django.setup()
+in_process.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402

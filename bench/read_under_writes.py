@@ -27,12 +27,9 @@ import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petshop.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+import in_process  # noqa: E402
+
+in_process.configure()
 
 ADDRESS = "12 Bench Street, Testville 4242"
 
