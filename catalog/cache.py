@@ -24,8 +24,6 @@ fall through to the database; nothing raises.
 """
 
 import hashlib
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from petshop.core.cache_versions import bump_version, current_version
 
 VERSION_KEY = "catalog:version"
 STOCK_VERSION_KEY = "catalog:stock-version"
@@ -46,22 +44,12 @@ class Versions:
     stock: int
 
 
-def _current(key: str) -> int:
-    version = cache.get(key)
-    if version is None:
-        # A fresh (or flushed) cache starts from the clock, never from a number that an
-        # earlier generation of entries could still be stored under.
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key) or time.time_ns()
-    return version
-
-
 def catalog_version() -> int:
-    return _current(VERSION_KEY)
+    return current_version(VERSION_KEY)
 
 
 def stock_version() -> int:
-    return _current(STOCK_VERSION_KEY)
+    return current_version(STOCK_VERSION_KEY)
 
 
 def entry_key(namespace: str, *parts: Any) -> str:
@@ -114,17 +102,12 @@ def cached(
     return value
 
 
-def _bump(key: str = VERSION_KEY) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet (fresh or flushed cache): start one
-        cache.set(key, time.time_ns(), timeout=None)
-    except Exception:  # pragma: no cover - backend down; entries expire by TTL
-        logger.warning("could not bump the catalog cache version %s", key, exc_info=True)
+def _bump() -> None:
+    bump_version(VERSION_KEY)
 
 
 def _bump_stock() -> None:
-    _bump(STOCK_VERSION_KEY)
+    bump_version(STOCK_VERSION_KEY)
 
 
 def invalidate_catalog() -> None:

@@ -13,8 +13,6 @@ a stale hit. If the cache backend is down, reads miss and fall through to the da
 """
 
 import hashlib
-import logging
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -23,22 +21,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from petshop.core.cache_versions import bump_version, current_version
 
 PEOPLE_KEY = "people:version"
 
 
 def user_version_key(user_id: int) -> str:
     return f"user:{user_id}:version"
-
-
-def _version(key: str) -> int:
-    version = cache.get(key)
-    if version is None:
-        # Started from the clock, never from a number an older entry could carry.
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key) or time.time_ns()
-    return version
 
 
 def cached_for_user(user_id: int, parts: tuple, compute: Callable[[], Any]) -> Any:
@@ -49,8 +38,8 @@ def cached_for_user(user_id: int, parts: tuple, compute: Callable[[], Any]) -> A
     version_key = user_version_key(user_id)
     found = cache.get_many([version_key, PEOPLE_KEY, entry_key])
     versions = (
-        found.get(version_key) or _version(version_key),
-        found.get(PEOPLE_KEY) or _version(PEOPLE_KEY),
+        found.get(version_key) or current_version(version_key),
+        found.get(PEOPLE_KEY) or current_version(PEOPLE_KEY),
     )
     entry = found.get(entry_key)
     if entry is not None and entry[0] == versions:
@@ -60,23 +49,14 @@ def cached_for_user(user_id: int, parts: tuple, compute: Callable[[], Any]) -> A
     return value
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet (fresh or flushed cache): start one
-        cache.set(key, time.time_ns(), timeout=None)
-    except Exception:  # pragma: no cover - backend down; entries expire by TTL
-        logger.warning("could not move the cache version %s", key, exc_info=True)
-
-
 def invalidate_user(user_ids: int | None | Iterable[int | None]) -> None:
     """Call from every write that changes what these users see (None: a guest, no
     one); takes effect when the transaction commits."""
     ids = {user_ids} if user_ids is None or isinstance(user_ids, int) else set(user_ids)
     for user_id in ids - {None}:
-        transaction.on_commit(partial(_bump, user_version_key(user_id)))
+        transaction.on_commit(partial(bump_version, user_version_key(user_id)))
 
 
 def invalidate_people() -> None:
     """Call when a user's name (or anything else shown about them) may have changed."""
-    transaction.on_commit(lambda: _bump(PEOPLE_KEY))
+    transaction.on_commit(partial(bump_version, PEOPLE_KEY))
