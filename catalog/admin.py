@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from audit.admin import AuditRecordInline
 from catalog import imaging
-from catalog.models import Category, FacetCell, PetType, Product, ProductImage
+from catalog.models import Category, FacetCell, PetType, Product, ProductImage, SearchWord
 from catalog.photos import (
     photo_view,
     product_image_add,
@@ -367,19 +367,20 @@ class PetTypeAdmin(_ReferenceDataAdmin):
 
 
 @admin.register(FacetCell)
-class FacetCellAdmin(admin.ModelAdmin):
+class FacetCellAdmin(ReadOnlyModelAdmin):
     """Read-only: the facet cube is the database's own (a trigger on products keeps it,
-    see catalog.search); staff may look, to check a count, never edit."""
+    see catalog.facets); staff may look, to check a count, never edit."""
 
     list_display = ("pet_type_id", "category_id", "brand", "band", "in_stock", "is_active", "count")
     list_filter = ("is_active", "in_stock", "band")
     search_fields = ("brand",)
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(SearchWord)
+class SearchWordAdmin(ReadOnlyModelAdmin):
+    """Read-only: the search vocabulary is the database's own (triggers on products keep
+    it, see catalog.search); staff may look up which spellings a typo can reach."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ("word", "products")
+    search_fields = ("word",)
+    ordering = ("word",)

@@ -77,12 +77,15 @@ def shop(db):
         event="test",
         related=customer,
     )
-    from catalog.models import FacetCell
+    from catalog.models import FacetCell, SearchWord
 
-    if not FacetCell.objects.exists():  # SQLite: no trigger keeps the facet cube there
+    # SQLite: no trigger keeps the facet cube or the search vocabulary there.
+    if not FacetCell.objects.exists():
         FacetCell.objects.create(
             pet_type_id=1, category_id=1, brand="Acme", band=0, in_stock=True, is_active=True
         )
+    if not SearchWord.objects.exists():
+        SearchWord.objects.create(word="acme", products=1)
     return customer
 
 
