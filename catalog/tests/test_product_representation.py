@@ -26,7 +26,7 @@ def rich():
     """Products of every shape: no photo and a unicode name with markup, photos with
     renditions made and not yet made, null and odd weights and prices, an inactive one,
     a legacy image_url, stock at zero and at the column's limit."""
-    plain = ProductFactory(
+    ProductFactory(
         name="Hundefutter für Große Hunde 🐕 «Spezial» — 狗粮",
         description='Line one\nline "two" </script> & \u2028 end',
         brand="",
