@@ -15,6 +15,7 @@ from catalog import photos, services
 from catalog.api import read_cache
 from catalog.api.filters import ProductFilter
 from catalog.api.read_cache import READ_ACTIONS
+from catalog.api.representations import product_document, product_documents
 from catalog.api.serializers import (
     AdminProductSerializer,
     CategorySerializer,
@@ -167,6 +168,24 @@ class ProductViewSet(CachedListMixin, CachedRetrieveMixin, CatalogViewSet):
         if self.action in READ_ACTIONS and not _is_admin(self.request):
             return ProductSerializer
         return AdminProductSerializer
+
+    # Everyone but admins reads plain dicts (catalog.api.representations): what
+    # ProductSerializer renders, byte for byte, without its per-field cost.
+    def list(self, request, *args, **kwargs):
+        if _is_admin(request):
+            return super().list(request, *args, **kwargs)
+
+        def compute():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(product_documents(page, request=request)).data
+
+        return self.cached_response(request, "list", compute)
+
+    def retrieve(self, request, *args, **kwargs):
+        if _is_admin(request):
+            return super().retrieve(request, *args, **kwargs)
+        compute = lambda: product_document(self.get_object(), request=request)  # noqa: E731
+        return self.cached_response(request, "retrieve", compute)
 
     def create(self, request, *args, **kwargs):
         serializer = ProductWriteSerializer(data=request.data)
