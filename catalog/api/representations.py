@@ -9,7 +9,7 @@ AdminProductSerializer.
 The products come as the viewset's queryset gives them (category and pet type joined,
 photos prefetched in position order): no query here. A photo is rendered by
 ProductImageSerializer's own to_representation (one place for its URLs); the
-formatting helpers below follow DRF's DecimalField and DateTimeField exactly.
+formatting helpers (petshop.core.api.formats) follow DRF's DecimalField and DateTimeField exactly.
 """
 
 from decimal import Context, Decimal
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from catalog.api.serializers import ProductImageSerializer
 from catalog.models import Product
+from petshop.core.api.formats import decimal_text, moment
 
 CENT = Decimal("0.01")
 GRAM = Decimal("0.001")
@@ -25,19 +26,6 @@ GRAM = Decimal("0.001")
 # Product.weight_kg: 8), rounding half even as the default context does.
 PRICE_CONTEXT = Context(prec=10)
 WEIGHT_CONTEXT = Context(prec=8)
-
-
-def _decimal(value: Decimal, places: Decimal, context: Context) -> str:
-    # As DRF's DecimalField with COERCE_DECIMAL_TO_STRING: quantized, never exponent form.
-    return f"{value.quantize(places, context=context):f}"
-
-
-def _moment(value, zone) -> str | None:
-    # As DRF's DateTimeField in ISO 8601: in the current time zone, UTC written "Z".
-    if not value:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def product_documents(products, *, request=None) -> list[dict]:
@@ -52,22 +40,22 @@ def product_documents(products, *, request=None) -> list[dict]:
             "name": product.name,
             "slug": product.slug,
             "description": product.description,
-            "price": _decimal(product.price, CENT, PRICE_CONTEXT),
+            "price": decimal_text(product.price, CENT, PRICE_CONTEXT),
             "category": product.category.slug,
             "pet_type": product.pet_type.slug,
             "brand": product.brand,
             "weight_kg": (
                 None
                 if product.weight_kg is None
-                else _decimal(product.weight_kg, GRAM, WEIGHT_CONTEXT)
+                else decimal_text(product.weight_kg, GRAM, WEIGHT_CONTEXT)
             ),
             "image_url": product.image_url,
             "images": [photo(image) for image in product.images.all()],
             "stock": product.stock,
             "in_stock": product.in_stock,
             "is_active": product.is_active,
-            "created_at": _moment(product.created_at, zone),
-            "updated_at": _moment(product.updated_at, zone),
+            "created_at": moment(product.created_at, zone),
+            "updated_at": moment(product.updated_at, zone),
         }
         for product in products
     ]

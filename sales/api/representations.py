@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from petshop.core.api.formats import decimal_text, moment
 from sales.models import (
     Cart,
     CartLine,
@@ -31,16 +32,8 @@ CENT = Decimal("0.01")
 
 
 def money(value: Decimal) -> str:
-    # As DRF's DecimalField(decimal_places=2): quantised to the cent, never exponent form.
-    return f"{value.quantize(CENT):f}"
-
-
-def moment(value, zone) -> str | None:
-    # As DRF's DateTimeField in ISO 8601: in the current time zone, UTC written "Z".
-    if not value:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    # As DRF's DecimalField(decimal_places=2).
+    return decimal_text(value, CENT)
 
 
 # --- Orders ---------------------------------------------------------------------------
