@@ -7,7 +7,7 @@ from django_filters.fields import MultipleChoiceField
 
 from catalog.facets import Selection
 from catalog.models import Product
-from catalog.search import normalise_term, search
+from catalog.search import MAX_TERM_LENGTH, normalise_term, search
 from catalog.selectors import nav_categories, nav_pet_types
 from petshop.core.api.filters import StrictBooleanFilter
 from petshop.core.roles import is_shop_admin
@@ -88,7 +88,7 @@ class ProductFilter(filters.FilterSet):
     min_price = filters.NumberFilter(field_name="price", lookup_expr="gte", **PRICE_FILTER)
     max_price = filters.NumberFilter(field_name="price", lookup_expr="lte", **PRICE_FILTER)
     in_stock = StrictBooleanFilter(method="filter_in_stock")
-    search = filters.CharFilter(method="filter_search", max_length=200)
+    search = filters.CharFilter(method="filter_search", max_length=MAX_TERM_LENGTH)
     ordering = filters.ChoiceFilter(
         choices=[(key, key) for key in (RELEVANCE, *ORDERINGS)], method="filter_ordering"
     )

@@ -40,7 +40,7 @@ from django.utils.http import parse_etags
 
 from catalog.cache import entry_key, lookup, store
 from catalog.models import Product
-from catalog.search import normalise_term
+from catalog.search import MAX_TERM_LENGTH, normalise_term
 
 READ_ACTIONS = frozenset({"list", "retrieve", "facets", "suggest"})
 # Parameters that hold a search term: normalised in cache keys (catalog.search), where
@@ -60,10 +60,19 @@ def cache_parts(request, kind: str) -> tuple:
     path and the full path compute the same key.)"""
     terms = SEARCH_PARAMETERS.get(kind.split(":", 1)[0], ())
     query = sorted(
-        (key, tuple(normalise_term(v) for v in values) if key in terms else tuple(values))
+        (key, tuple(_key_term(v) for v in values) if key in terms else tuple(values))
         for key, values in request.GET.lists()
     )
     return (kind, request.scheme, request.get_host(), request.path, tuple(query))
+
+
+def _key_term(value: str) -> str:
+    """A search term as its key names it: normalised when the filters accept it, as it
+    came when they refuse it (too long, a NUL), so that it is refused (400) whether or
+    not the cache holds the answer for the term it would normalise to."""
+    if len(value) > MAX_TERM_LENGTH or "\x00" in value:
+        return value
+    return normalise_term(value)
 
 
 def read_key(namespace: str, request, kind: str) -> str:

@@ -174,3 +174,20 @@ def test_a_head_read_revalidates_like_a_get(shop, api_client):
     again = api_client.head(url, HTTP_IF_NONE_MATCH=etag)
     assert first.status_code == again.status_code == 304
     assert again["Vary"] == "Accept, Authorization, Cookie"
+
+
+@pytest.mark.parametrize(
+    "refused", ["crunchy\x00", "crunchy " + "x" * 250], ids=["NUL", "over 200 characters"]
+)
+def test_a_search_the_filters_refuse_is_refused_even_after_its_normal_form_was_cached(
+    refused, api_client
+):
+    # Facets key a term by its normal form; a refused term must not share that key.
+    from catalog.search import normalise_term
+
+    ProductFactory(name="Crunchy bone")
+    facets = "/api/v1/products/facets/"
+    assert api_client.get(facets, {"search": refused}).status_code == 400
+    assert api_client.get(facets, {"search": normalise_term(refused)}).status_code == 200
+    assert api_client.get(facets, {"search": refused}).status_code == 400
+    assert api_client.get(facets, {"search": "  CRUNCHY "}).status_code == 200
