@@ -78,7 +78,7 @@ def product_page_list(*, filterset, page: str | None, page_size: int = PAGE_SIZE
         }
 
     # Normalised, so junk (?page=abc, ?page=01) shares the entry of the page it shows.
-    page = str(int(page)) if page and page.isdigit() and int(page) > 0 else "1"
+    page = str(int(page)) if page and page.isascii() and page.isdigit() and int(page) > 0 else "1"
     return cached("store:list", (filterset.cache_parts(), page, page_size), compute)
 
 

@@ -216,3 +216,12 @@ def test_a_product_photo_carries_its_placeholder_as_fallback(client):
     html = client.get(product_url(product)).content.decode()
     assert 'src="https://images.example.com/kibble.jpg"' in html
     assert 'data-fallback="/static/img/pets/dog.svg"' in html
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "1e3", "-2", "0"])
+def test_a_page_or_photo_number_that_is_no_plain_number_shows_the_first(client, number):
+    # "²" is a digit to str.isdigit() but no number to int(): it was a 500.
+    product = ProductFactory(name="Bone")
+    assert client.get(reverse("catalog:product_list"), {"page": number}).status_code == 200
+    page = client.get(f"/products/{product.pk}/{product.slug}/", {"photo": number})
+    assert page.status_code == 200

@@ -490,3 +490,10 @@ def test_another_customers_address_cannot_be_changed(shopper, other_customer):
         reverse("sales:order_address", args=[order.number]), {"shipping_address": "Mine now 1"}
     )
     assert response.status_code == 404
+
+
+def test_adding_a_product_id_that_is_no_plain_number_is_refused_not_a_500(shopper):
+    # "²" is a digit to str.isdigit() but no number to int().
+    response = shopper.post(ADD, {"product_id": "²", "quantity": 1})
+    assert response.status_code in (302, 400)
+    assert not Cart.objects.filter(lines__isnull=False).exists()

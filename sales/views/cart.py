@@ -69,7 +69,11 @@ def _render_cart(request, *, bound_form=None, status=200):
 def cart_add_view(request):
     form = AddToCartForm(request.POST)
     product_id = form.data.get("product_id", "")
-    data = product_page_data(product_id=int(product_id)) if product_id.isdigit() else None
+    data = (
+        product_page_data(product_id=int(product_id))
+        if product_id.isascii() and product_id.isdigit()
+        else None
+    )
     if data is None:
         messages.error(request, "That product is not available.")
         return redirect("catalog:product_list")
