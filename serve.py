@@ -55,9 +55,9 @@ def _flag(environ, name: str) -> bool:
 
 
 def shared_cache(environ) -> bool:
-    """Whether the workers share one cache (Redis), or caching is off: the catalog and
-    per-user caches are never stale only then. Each worker's in-process cache sees only
-    its own writes, so another worker would serve what it cached before them."""
+    """Whether every process that writes (web workers, the task worker, management
+    commands) shares one cache (Redis), or caching is off: only then are the catalog and
+    per-user caches never stale. An in-process cache sees its own process's writes only."""
     return bool(environ.get("REDIS_URL", "").strip()) or environ.get("CACHE_BACKEND") == "dummy"
 
 
@@ -101,10 +101,11 @@ def main() -> None:
 
     os.chdir(Path(__file__).resolve().parent)  # the app is imported from the repository
     options = server_options(os.environ)
-    if options["workers"] > 1 and not shared_cache(os.environ):
+    if not shared_cache(os.environ):
         print(
-            "serve.py: several workers with the in-process cache can serve stale catalog "
-            "pages; set REDIS_URL (or WEB_CONCURRENCY=1)",
+            "serve.py: no REDIS_URL, so each process caches for itself: after a write by "
+            "another worker, the task worker or a command, pages may be stale for up to "
+            "CACHE_TTL. Set REDIS_URL in production.",
             file=sys.stderr,
         )
     database_timeout(options, os.environ)
