@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from petshop.core.exceptions import DomainError
-from petshop.core.storefront import post_or_back_to
+from petshop.core.storefront import cached_part, post_or_back_to
 from returns.forms import ReturnRequestForm
 from returns.models import Return
 from returns.selectors import returnable_quantities
@@ -58,13 +58,16 @@ def _closed_reason(order) -> str:
 
 @login_required
 def return_list(request):
-    returns = (
-        Return.objects.filter(order__user=request.user)
-        .with_details()
-        .order_by("-created_at", "-id")
-    )
-    page = Paginator(returns, 20).get_page(request.GET.get("page"))
-    return render(request, "returns/return_list.html", {"page": page})
+    def rows() -> dict:
+        returns = (
+            Return.objects.filter(order__user=request.user)
+            .with_details()
+            .order_by("-created_at", "-id")
+        )
+        return {"page": Paginator(returns, 20).get_page(request.GET.get("page"))}
+
+    rows_html = cached_part(request, "site returns", "returns/includes/return_rows.html", rows)
+    return render(request, "returns/return_list.html", {"rows": rows_html})
 
 
 @login_required

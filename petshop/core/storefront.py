@@ -1,9 +1,14 @@
 """Helpers every app's storefront views share."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from petshop.core.user_cache import cached_for_user
 
 
 def post_or_back_to(url_name: str):
@@ -23,3 +28,19 @@ def post_or_back_to(url_name: str):
         return wrapper
 
     return decorate
+
+
+def cached_part(request, name: str, template: str, context: Callable[[], dict]) -> str:
+    """The per-customer part of a page (`template` rendered with `context()`, e.g. a
+    list's rows and pagination), from the never-stale per-user cache
+    (petshop.core.user_cache), keyed by the page's `name` and its raw query string.
+
+    Only for a part that shows the user's own rows and nothing per request: no form, no
+    CSRF token, no messages. `request` is in its context for the pagination's links,
+    which keep the query string (part of the key)."""
+
+    def compute() -> str:
+        return render_to_string(template, {**context(), "request": request})
+
+    parts = (name, request.META.get("QUERY_STRING", ""))
+    return mark_safe(cached_for_user(request.user.pk, parts, compute))

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
 from petshop.core.exceptions import DomainError
-from petshop.core.storefront import post_or_back_to
+from petshop.core.storefront import cached_part, post_or_back_to
 from sales.forms import ShippingAddressForm
 from sales.models import Invoice, Order
 from sales.services import (
@@ -23,9 +23,12 @@ LIST_PAGE_SIZE = 20
 
 @login_required
 def order_list(request):
-    orders = Order.objects.filter(user=request.user).order_by("-created_at", "-id")
-    page = Paginator(orders, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "sales/order_list.html", {"page": page})
+    def rows() -> dict:
+        orders = Order.objects.filter(user=request.user).order_by("-created_at", "-id")
+        return {"page": Paginator(orders, LIST_PAGE_SIZE).get_page(request.GET.get("page"))}
+
+    rows_html = cached_part(request, "site orders", "sales/includes/order_rows.html", rows)
+    return render(request, "sales/order_list.html", {"rows": rows_html})
 
 
 @login_required
@@ -95,13 +98,18 @@ def order_address_view(request, number: str):
 
 @login_required
 def invoice_list(request):
-    invoices = (
-        Invoice.objects.filter(order__user=request.user)
-        .select_related("order")
-        .order_by("-issued_at", "-id")
-    )
-    page = Paginator(invoices, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "sales/invoice_list.html", {"page": page})
+    # Each row shows the invoice's stored status ("overdue" is set by the daily
+    # mark_overdue_invoices, which moves the owners' versions), nothing from the date.
+    def rows() -> dict:
+        invoices = (
+            Invoice.objects.filter(order__user=request.user)
+            .select_related("order")
+            .order_by("-issued_at", "-id")
+        )
+        return {"page": Paginator(invoices, LIST_PAGE_SIZE).get_page(request.GET.get("page"))}
+
+    rows_html = cached_part(request, "site invoices", "sales/includes/invoice_rows.html", rows)
+    return render(request, "sales/invoice_list.html", {"rows": rows_html})
 
 
 @login_required
