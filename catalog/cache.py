@@ -11,31 +11,27 @@ to find and delete old keys:
 - the *stock version*: every stock write (orders placed and cancelled, returns
   restocked, staff corrections).
 
-An entry counts only if it carries the current versions: by default both (`cached()`),
-so an entry never shows an old stock figure. A value that shows no stock figure (only
-availability) may pass ``stock_figures=False`` and survive orders; the catalog API's
-product reads go further and lay current stock figures over an entry of the catalog
-version (catalog/api/read_cache.py). A read fetches the versions and the entry in one
-round trip (MGET). An entry computed before a write can never carry a version read
-after it, because the bump comes after commit.
+An entry counts only if it carries both current versions (`cached()`), so an entry
+never shows an old stock figure; the catalog API's product reads lay current stock
+figures over an entry of the catalog version instead (catalog/api/read_cache.py). A
+read fetches the versions and the entry in one round trip (MGET). An entry computed
+before a write can never carry a version read after it: the bump comes after commit.
 
 If the cache backend is down (django-redis with IGNORE_EXCEPTIONS), reads miss and
 fall through to the database; nothing raises.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
-from petshop.core.cache_versions import bump_version, current_version
+from petshop.core import cache_versions
 
 VERSION_KEY = "catalog:version"
 STOCK_VERSION_KEY = "catalog:stock-version"
+VERSION_KEYS = (VERSION_KEY, STOCK_VERSION_KEY)
 
 
 @dataclass(frozen=True)
@@ -45,69 +41,43 @@ class Versions:
 
 
 def catalog_version() -> int:
-    return current_version(VERSION_KEY)
+    return cache_versions.current_version(VERSION_KEY)
 
 
 def stock_version() -> int:
-    return current_version(STOCK_VERSION_KEY)
+    return cache_versions.current_version(STOCK_VERSION_KEY)
 
 
 def entry_key(namespace: str, *parts: Any) -> str:
-    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
     # "v2": entries carry both versions; a server of the previous release (one version
     # per entry) sharing this cache during a deploy must not read them, nor they its.
-    return f"catalog:entry:v2:{namespace}:{digest}"
+    return f"catalog:entry:v2:{namespace}:{cache_versions.digest(parts)}"
 
 
 def lookup(key: str) -> tuple[Versions, tuple | None]:
-    """The current versions and the entry stored under `key` (catalog version, stock
-    version, value), or None: one round trip when the versions exist."""
-    found = cache.get_many([VERSION_KEY, STOCK_VERSION_KEY, key])
-    versions = Versions(
-        catalog=found.get(VERSION_KEY) or catalog_version(),
-        stock=found.get(STOCK_VERSION_KEY) or stock_version(),
-    )
-    return versions, found.get(key)
+    """The current versions and the entry stored under `key` ((catalog version, stock
+    version), value), or None: one round trip when the versions exist."""
+    versions, entry = cache_versions.lookup(VERSION_KEYS, key)
+    return Versions(*versions), entry
 
 
 def store(key: str, versions: Versions, value: Any, ttl: int | None = None) -> None:
-    """Store `value` under the versions read *before* computing it: if a write commits
-    meanwhile, its bump makes this entry a miss, never a stale hit."""
-    entry = (versions.catalog, versions.stock, value)
-    cache.set(key, entry, ttl if ttl is not None else settings.CACHE_TTL)
+    """Store `value` under the versions read *before* computing it."""
+    cache_versions.store(key, (versions.catalog, versions.stock), value, ttl)
 
 
-def cached(
-    namespace: str,
-    parts: tuple,
-    compute: Callable[[], Any],
-    ttl: int | None = None,
-    *,
-    stock_figures: bool = True,
-) -> Any:
-    """`compute()`, or its cached value while nothing it reads has changed.
-    `stock_figures=False`: the value shows no stock figure (availability at most), so a
-    stock write that takes nothing in or out of stock keeps it."""
-    key = entry_key(namespace, *parts)
-    # One round trip for all three: on a hit this is the only cache call of the request.
-    versions, entry = lookup(key)
-    if (
-        entry is not None
-        and entry[0] == versions.catalog
-        and (not stock_figures or entry[1] == versions.stock)
-    ):
-        return entry[2]
-    value = compute()
-    store(key, versions, value, ttl)
-    return value
+def cached(namespace: str, parts: tuple, compute: Callable[[], Any], ttl: int | None = None) -> Any:
+    """`compute()`, or its cached value while nothing it reads has changed (neither
+    version has moved). One round trip on a hit: the versions and the entry together."""
+    return cache_versions.cached(VERSION_KEYS, entry_key(namespace, *parts), compute, ttl)
 
 
 def _bump() -> None:
-    bump_version(VERSION_KEY)
+    cache_versions.bump_version(VERSION_KEY)
 
 
 def _bump_stock() -> None:
-    bump_version(STOCK_VERSION_KEY)
+    cache_versions.bump_version(STOCK_VERSION_KEY)
 
 
 def invalidate_catalog() -> None:

@@ -181,9 +181,9 @@ def current_read(key: str, compute: Callable[[], CachedRead] | None = None) -> C
     stock version moved (one query), computed and stored on a miss (None without
     `compute`)."""
     versions, entry = lookup(key)
-    if entry is not None and entry[0] == versions.catalog:
-        read = entry[2]
-        if entry[1] == versions.stock or read.template is None:
+    if entry is not None and entry[0][0] == versions.catalog:
+        (_, stamped_stock), read = entry
+        if stamped_stock == versions.stock or read.template is None:
             return read
         ids = read.template.product_ids
         stocks = dict(Product.objects.filter(pk__in=ids).values_list("pk", "stock"))

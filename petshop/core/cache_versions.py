@@ -7,9 +7,13 @@ at once and nothing has to find and delete old keys. If the cache backend is dow
 version cannot move; entries then expire by CACHE_TTL.
 """
 
+import hashlib
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -33,3 +37,32 @@ def bump_version(key: str) -> None:
         cache.set(key, time.time_ns(), timeout=None)
     except Exception:  # pragma: no cover - backend down; entries expire by TTL
         logger.warning("could not move the cache version %s", key, exc_info=True)
+
+
+def digest(parts: tuple) -> str:
+    """A short, stable name for a cache entry's key parts."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def lookup(version_keys: tuple[str, ...], key: str) -> tuple[tuple[int, ...], Any]:
+    """The current versions (in the order of `version_keys`) and the entry stored under
+    `key` ((versions, value), or None): one round trip when the versions exist."""
+    found = cache.get_many([*version_keys, key])
+    versions = tuple(found.get(name) or current_version(name) for name in version_keys)
+    return versions, found.get(key)
+
+
+def store(key: str, versions: tuple[int, ...], value: Any, ttl: int | None = None) -> None:
+    """Store `value` under the versions read *before* computing it: if a write commits
+    meanwhile, its bump makes this entry a miss, never a stale hit."""
+    cache.set(key, (versions, value), ttl if ttl is not None else settings.CACHE_TTL)
+
+
+def cached(version_keys: tuple[str, ...], key: str, compute: Callable[[], Any], ttl=None) -> Any:
+    """`compute()`, or the value stored under `key` while every version still matches."""
+    versions, entry = lookup(version_keys, key)
+    if entry is not None and entry[0] == versions:
+        return entry[1]
+    value = compute()
+    store(key, versions, value, ttl)
+    return value
