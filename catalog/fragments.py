@@ -39,6 +39,7 @@ from catalog.models import Product
 from catalog.pages import product_detail, product_featured, product_page_list
 from catalog.search import cached_did_you_mean
 from catalog.selectors import nav_categories, nav_pet_types
+from petshop.core.storefront import positive_int
 
 
 @cache
@@ -146,9 +147,7 @@ def product_body(*, product_id: int, photo: str, quantity: str) -> dict | None:
     """The product page's body, with the product's data under "product"; None when there
     is no such active product. `photo` (?photo=<id>) picks the gallery's main photo;
     `quantity` (?quantity=) is the form's starting quantity, shown as given."""
-    photo = (
-        photo if photo.isascii() and photo.isdigit() else ""
-    )  # anything else picks no photo: one entry
+    photo = photo if positive_int(photo) else ""  # anything else picks no photo: one entry
 
     def compute() -> dict | None:
         data = product_detail(product_id=product_id)

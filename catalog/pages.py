@@ -12,6 +12,7 @@ from django.db.models import Q
 from catalog.cache import cached
 from catalog.models import Product, ProductImage
 from catalog.photos import CARD_COLUMNS, photo_card_data
+from petshop.core.storefront import positive_int
 
 PAGE_SIZE = 24
 CARD_FIELDS = (
@@ -78,7 +79,7 @@ def product_page_list(*, filterset, page: str | None, page_size: int = PAGE_SIZE
         }
 
     # Normalised, so junk (?page=abc, ?page=01) shares the entry of the page it shows.
-    page = str(int(page)) if page and page.isascii() and page.isdigit() and int(page) > 0 else "1"
+    page = str(positive_int(page) or 1)
     return cached("store:list", (filterset.cache_parts(), page, page_size), compute)
 
 

@@ -11,6 +11,14 @@ from django.utils.safestring import mark_safe
 from petshop.core.user_cache import cached_for_user
 
 
+def positive_int(text: str | None) -> int | None:
+    """A query or form value as a positive whole number in ASCII digits (an id, a page
+    number), else None. `str.isdigit()` alone also accepts "²", which int() refuses."""
+    if text and text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    return None
+
+
 def post_or_back_to(url_name: str):
     """require_POST for a storefront form's target that sits behind login_required,
     except that a GET goes back to the page holding the form (`url_name`, reversed

@@ -11,6 +11,7 @@ from catalog.forms import AddToCartForm
 from catalog.models import SaleProblem
 from catalog.pages import product_detail as product_page_data
 from petshop.core.exceptions import DomainError
+from petshop.core.storefront import positive_int
 from sales.exceptions import InsufficientStock, InvalidInput
 from sales.forms import CartLineForm, CartRemoveForm
 from sales.services import cart_add, cart_remove, cart_set_quantity
@@ -68,12 +69,8 @@ def _render_cart(request, *, bound_form=None, status=200):
 @require_POST
 def cart_add_view(request):
     form = AddToCartForm(request.POST)
-    product_id = form.data.get("product_id", "")
-    data = (
-        product_page_data(product_id=int(product_id))
-        if product_id.isascii() and product_id.isdigit()
-        else None
-    )
+    product_id = positive_int(form.data.get("product_id"))
+    data = product_page_data(product_id=product_id) if product_id else None
     if data is None:
         messages.error(request, "That product is not available.")
         return redirect("catalog:product_list")
