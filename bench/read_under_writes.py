@@ -36,13 +36,11 @@ ADDRESS = "12 Bench Street, Testville 4242"
 
 def server_cpu(server: subprocess.Popen) -> float:
     """CPU seconds used so far by the server: its workers (the children of serve.py's
-    process) and that process itself."""
+    process) and that process itself (bench.server counts them the same way)."""
+    from bench.server import cpu_of
+
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    total = 0
-    for pid in [server.pid, *children]:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(cpu_of([server.pid, *map(int, children)]).values())
 
 
 def wrk(url: str, seconds: int, server: subprocess.Popen) -> tuple[float, float]:
@@ -102,7 +100,7 @@ def buyers(
     return [threading.Thread(target=buy, args=(user,)) for user in users]
 
 
-def in_process(reads_per_order: int, reads: int = 1000) -> None:
+def reads_in_process(reads_per_order: int, reads: int = 1000) -> None:
     """One thread, no server: the CPU time of a cached first-page read through Django's
     test Client, idle and with an order placed (untimed) every `reads_per_order` reads.
     Free of the CPU the buyers take from the server and of other work on the machine,
@@ -166,7 +164,7 @@ def main() -> None:
     Product.objects.update(stock=1_000_000)  # nobody runs out, so no list changes shape
     cache.clear()
     if args.in_process:
-        return in_process(args.in_process)
+        return reads_in_process(args.in_process)
     url = f"http://127.0.0.1:{args.port}/api/v1/products/?page=1"
     server = serve(args.port)
     try:
