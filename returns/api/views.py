@@ -44,19 +44,11 @@ class ReturnViewSet(
     filterset_class = ReturnFilter
     admin_actions = frozenset({"partial_update", "set_status"})
     lookup_value_converter = ID
+    documents = staticmethod(return_documents)
+    document = staticmethod(return_document)
 
     def get_queryset(self):
         return Return.objects.for_user(self.request.user).with_details()
-
-    def list(self, request, *args, **kwargs):
-        def compute():
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            return self.get_paginated_response(return_documents(page)).data
-
-        return self.own_read(request, compute)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.own_read(request, lambda: return_document(self.get_object()))
 
     def _render(self, ret: Return, code=status.HTTP_200_OK) -> Response:
         ret = Return.objects.with_details().get(pk=ret.pk)

@@ -186,22 +186,14 @@ class OrderViewSet(
     filterset_class = filters.OrderFilter
     admin_actions = frozenset({"set_status", "destroy"})
     lookup_value_converter = ID
+    documents = staticmethod(order_documents)
+    document = staticmethod(order_document)
 
     def get_queryset(self):
         orders = Order.objects.for_user(self.request.user)
         # The reads build their documents from a page's rows (sales.api.representations);
         # the writes hand the services an order with its details.
         return orders if self.action in ("list", "retrieve") else orders.with_details()
-
-    def list(self, request, *args, **kwargs):
-        def compute():
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            return self.get_paginated_response(order_documents(page)).data
-
-        return self.own_read(request, compute)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.own_read(request, lambda: order_document(self.get_object()))
 
     def _render(self, order: Order, code=status.HTTP_200_OK) -> Response:
         # Re-read: the services changed the rows.
@@ -326,19 +318,11 @@ class InvoiceViewSet(
     filterset_class = filters.InvoiceFilter
     admin_actions = frozenset({"create", "partial_update", "set_status", "destroy"})
     lookup_value_converter = ID
+    documents = staticmethod(invoice_documents)
+    document = staticmethod(invoice_document)
 
     def get_queryset(self):
         return Invoice.objects.for_user(self.request.user).select_related("order")
-
-    def list(self, request, *args, **kwargs):
-        def compute():
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            return self.get_paginated_response(invoice_documents(page)).data
-
-        return self.own_read(request, compute)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.own_read(request, lambda: invoice_document(self.get_object()))
 
     def _render(self, invoice: Invoice, code=status.HTTP_200_OK) -> Response:
         invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
