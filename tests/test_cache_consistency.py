@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
+from catalog.tests.test_admin import list_edit
 from returns.models import Return
 from sales.models import Order, OrderStatus
 from sales.services import order_place, order_set_status
@@ -176,18 +177,8 @@ def test_admin_list_edit_of_price_and_stock_is_seen_everywhere(
     client.force_login(admin_user)
     seen(stocked.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:catalog_product_changelist"),
-            {
-                "form-TOTAL_FORMS": "1",
-                "form-INITIAL_FORMS": "1",
-                "form-MIN_NUM_FORMS": "0",
-                "form-MAX_NUM_FORMS": "1000",
-                "form-0-id": str(stocked.pk),
-                "form-0-price": "11.11",
-                "form-0-stock": "5",
-                "_save": "Save",
-            },
+        response = list_edit(
+            client, [stocked], follow=False, **{stocked.sku: {"price": "11.11", "stock": 5}}
         )
     assert response.status_code == 302, response.content
     assert seen(stocked.pk) == everywhere((Decimal("11.11"), 5))

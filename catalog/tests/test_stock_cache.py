@@ -14,11 +14,11 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
-from django.urls import reverse
 
 from catalog.cache import catalog_version, stock_version
 from catalog.services import stock_release, stock_reserve, stock_set
 from catalog.tests.factories import ProductFactory
+from catalog.tests.test_admin import list_edit
 from sales.models import OrderStatus
 from sales.services import order_place, order_set_status
 
@@ -207,19 +207,8 @@ def test_an_admin_list_edit_of_stock_is_read_at_once(
     client.force_login(admin_user)
     etags = warm(api_client, stocked)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:catalog_product_changelist"),
-            {
-                "form-TOTAL_FORMS": "1",
-                "form-INITIAL_FORMS": "1",
-                "form-MIN_NUM_FORMS": "0",
-                "form-MAX_NUM_FORMS": "1000",
-                "form-0-id": str(stocked.pk),
-                "form-0-price": "10.00",
-                "form-0-stock": str(new),
-                "initial-form-0-stock": "10",
-                "_save": "Save",
-            },
+        response = list_edit(
+            client, [stocked], follow=False, **{stocked.sku: {"price": "10.00", "stock": new}}
         )
     assert response.status_code == 302, response.content
     assert_every_read_current(api_client, stocked, etags)

@@ -18,6 +18,7 @@ from catalog.photos import product_image_add
 from catalog.services import product_update
 from catalog.tests.factories import ProductFactory
 from catalog.tests.photo_files import image_bytes, upload
+from catalog.tests.test_admin import list_edit
 from sales.services import cart_add, cart_for_user, order_place
 
 pytestmark = pytest.mark.django_db
@@ -132,10 +133,7 @@ def test_the_add_to_cart_form_of_a_warm_page_carries_the_visitors_own_token(shop
 def _admin_price(product, admin_user, **_):
     client = Client()
     client.force_login(admin_user)
-    form = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0"}
-    form |= {"form-MAX_NUM_FORMS": "1000", "form-0-id": str(product.pk), "_save": "Save"}
-    form |= {"form-0-price": "43.21", "form-0-stock": str(product.stock)}
-    response = client.post(reverse("admin:catalog_product_changelist"), form)
+    response = list_edit(client, [product], follow=False, **{product.sku: {"price": "43.21"}})
     assert response.status_code == 302, response.content
 
 
