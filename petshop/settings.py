@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "petshop.middleware.RequestIdMiddleware",
+    # Anonymous catalog reads it has seen answered from the cache skip the rest
+    # (catalog/api/read_cache.py).
+    "catalog.api.read_cache.CachedReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petshop.middleware.DatabaseUnavailableMiddleware",

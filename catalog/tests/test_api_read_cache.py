@@ -1,11 +1,14 @@
-"""The catalog API's read cache layer (catalog/api/read_cache.py): the fast path answers
-exactly what the full path sent, and reads answer ETags and 304s without ever mixing an
-admin's body with an anonymous one."""
+"""The catalog API's read cache layer (catalog/api/read_cache.py): both fast paths (the
+view's and CachedReadMiddleware's) answer exactly what the full path sent, and reads
+answer ETags and 304s without ever mixing an admin's body with an anonymous one."""
 
 import pytest
 from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from catalog.api import read_cache
 from catalog.models import Category
 from catalog.tests.factories import ProductFactory
 
@@ -65,20 +68,99 @@ def no_drf(monkeypatch):
     return arm
 
 
-@pytest.mark.parametrize("read", READS)
-def test_the_fast_path_sends_what_the_full_path_sent(read, shop, api_client, no_drf):
-    url = read_urls(shop)[read]
-    full = api_client.get(url)  # cold: DRF computes, renders and fills the entry
-    no_drf()
-    fast = api_client.get(url)
+@pytest.fixture
+def no_view(monkeypatch):
+    """Makes any request that reaches URL resolution fail: proves that
+    CachedReadMiddleware answered, before the rest of the stack."""
 
-    assert full.status_code == fast.status_code == 200
-    assert fast.content == full.content
-    assert headers_of(fast) == headers_of(full)
-    for name in ("Content-Type", "Allow", "Vary", "ETag"):
-        assert fast[name] == full[name]
+    def resolving(self, request):
+        raise AssertionError("the request reached URL resolution")
+
+    def arm():
+        monkeypatch.setattr(BaseHandler, "resolve_request", resolving)
+
+    return arm
+
+
+@pytest.mark.parametrize("read", READS)
+def test_the_fast_paths_send_what_the_full_path_sent(read, shop, no_drf, no_view):
+    url = read_urls(shop)[read]
+    full = APIClient().get(url)  # cold: DRF computes, renders and fills the entry
+    no_drf()
+    client = APIClient()  # a new handler: its middleware has not seen the URL yet
+    by_view = client.get(url)
+    no_view()
+    by_middleware = client.get(url)
+
+    assert full.status_code == 200
+    for fast in (by_view, by_middleware):
+        assert fast.status_code == 200
+        assert fast.content == full.content
+        assert headers_of(fast) == headers_of(full)
     assert full["Content-Type"] == "application/json"
     assert full["Vary"] == "Accept, Authorization, Cookie"
+    assert full["X-Frame-Options"] == by_middleware["X-Frame-Options"] == "DENY"
+    assert by_middleware["X-Request-ID"] != full["X-Request-ID"]
+
+
+@pytest.mark.parametrize("read", ["list", "detail", "facets"])
+def test_the_middleware_answers_a_revalidation_as_the_full_path_does(read, shop, no_view):
+    url = read_urls(shop)[read]
+    client = APIClient()
+    etag = client.get(url)["ETag"]
+    full = APIClient().get(url, HTTP_IF_NONE_MATCH=etag)  # a new handler: the whole stack
+    no_view()
+    short = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert full.status_code == short.status_code == 304
+    assert headers_of(short) == headers_of(full)
+
+
+def test_a_token_or_a_session_is_never_answered_from_what_an_anonymous_read_taught(
+    shop, api_client, admin_user
+):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    url = read_urls(shop)["detail"]
+    anonymous = api_client.get(url)
+    assert api_client.get(url).content == anonymous.content  # the middleware knows the URL
+    token = RefreshToken.for_user(admin_user).access_token
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    as_admin = api_client.get(url)
+    assert as_admin.status_code == 200
+    assert as_admin["ETag"] != anonymous["ETag"]  # the admin's own body, through DRF
+    api_client.credentials()
+    api_client.force_login(admin_user)
+    assert api_client.get(url)["ETag"] != anonymous["ETag"]
+
+
+def test_the_middleware_shows_a_stock_or_catalog_change_at_once(
+    shop, django_capture_on_commit_callbacks, monkeypatch
+):
+    from catalog.services import product_update, stock_reserve
+
+    product = shop[2]  # in stock before and after: only the stock version moves
+    url = f"/api/v1/products/{product.pk}/"
+    client = APIClient()
+    client.get(url)
+    assert client.get(url).json()["stock"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_reserve(quantities={product.pk: 1})  # as a checkout does
+    with monkeypatch.context() as patched:  # the stock is laid over the entry in place
+        patched.setattr(BaseHandler, "resolve_request", None)
+        assert client.get(url).json()["stock"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        product_update(product=product, name="Chewy bone")
+    fresh = client.get(url).json()
+    assert (fresh["stock"], fresh["name"]) == (1, "Chewy bone")
+
+
+def test_the_middleware_forgets_its_urls_when_it_knows_too_many(shop, monkeypatch, no_view):
+    monkeypatch.setattr(read_cache, "MAX_KNOWN_URLS", 2)
+    client = APIClient()
+    urls = [read_urls(shop)[name] for name in ("list", "detail", "categories")]
+    answers = [client.get(url).content for url in urls]  # the third one starts over
+    no_view()
+    assert client.get(urls[2]).content == answers[2]
 
 
 @pytest.mark.parametrize("read", ["list", "detail", "facets", "categories"])
