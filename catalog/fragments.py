@@ -20,13 +20,16 @@ that changes a template is never served bodies rendered by the old one.
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -89,14 +92,51 @@ def _render(template_name: str, context: dict, query: QueryDict | None = None) -
     }
 
 
-def page_context(fragment: dict, request) -> dict:
+def page_context(fragment: dict, request, token: str | None = None) -> dict:
     """What base.html and the page template need from a cached fragment, for this
-    visitor: the body with their CSRF token where the markers were (asked for only when
-    the body has a form, so pages without one set no CSRF cookie) and the pet menu.
-    Both were rendered by _render from autoescaped templates, hence safe."""
+    visitor: the body with their CSRF token (or `token`) where the markers were (asked
+    for only when the body has a form, so pages without one set no CSRF cookie) and the
+    pet menu. Both were rendered by _render from autoescaped templates, hence safe."""
     pieces = fragment["pieces"]
-    body = pieces[0] if len(pieces) == 1 else get_token(request).join(pieces)
+    if len(pieces) > 1:
+        token = token or get_token(request)
+    body = pieces[0] if len(pieces) == 1 else token.join(pieces)
     return {"body": mark_safe(body), "pet_nav": mark_safe(fragment["pet_nav"])}
+
+
+def sessionless(request) -> bool:
+    """A visitor who sends no cookie but the CSRF one: no session (so no user and an
+    empty cart) and no messages. Every such visitor sees the same page but for the CSRF
+    token."""
+    return request.COOKIES.keys() <= {settings.CSRF_COOKIE_NAME}
+
+
+def render_page(request, template_name: str, context: Callable[[str | None], dict | None]):
+    """The response of a catalog page: `template_name` rendered for this visitor with
+    `context(token)` (None: no such page, the caller answers). For a sessionless visitor
+    the whole page, base.html included, is rendered once per catalog version and URL
+    with a marker for the CSRF token, cached like the bodies, and joined with the
+    visitor's own token: the header, menu and footer are not rendered per request."""
+    if not sessionless(request):
+        page = context(None)
+        return None if page is None else render(request, template_name, page)
+
+    def compute() -> list[str] | None:
+        marker = secrets.token_hex(16)
+        page = context(marker)
+        if page is None:
+            return None
+        return render_to_string(template_name, {**page, "csrf_token": marker}, request).split(
+            marker
+        )
+
+    pieces = cached("store:page_html", _parts(template_name, request.get_full_path()), compute)
+    if pieces is None:
+        return None
+    html = pieces[0] if len(pieces) == 1 else get_token(request).join(pieces)
+    response = HttpResponse(html)
+    patch_vary_headers(response, ("Cookie",))  # a visitor with a session sees another page
+    return response
 
 
 def pet_nav() -> SafeString:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from catalog.tests.test_admin import list_edit
+from catalog.tests.test_storefront_fragments import without_token
 from returns.models import Return
 from sales.models import Order, OrderStatus
 from sales.services import order_place, order_set_status
@@ -43,8 +44,22 @@ def api_detail(client, product_id: int) -> dict | None:
     return response.json() if response.status_code == 200 else None
 
 
+def store_get(client, url: str):
+    """The page rendered around its cached body (the client sends a cookie other than
+    the CSRF one, so the template's context is there to read), checked against the
+    whole page that a visitor without cookies gets from the cache
+    (catalog.fragments.render_page): the same, but for the CSRF token."""
+    from django.test import Client
+
+    response = client.get(url, follow=True)
+    whole = Client().get(url, follow=True)
+    assert whole.status_code == response.status_code
+    assert without_token(whole.content) == without_token(response.content)
+    return response
+
+
 def store_list_row(client, product_id: int) -> dict | None:
-    response = client.get(reverse("catalog:product_list"))
+    response = store_get(client, reverse("catalog:product_list"))
     assert response.status_code == 200
     return next((p for p in response.context["page"]["products"] if p["id"] == product_id), None)
 
@@ -52,7 +67,7 @@ def store_list_row(client, product_id: int) -> dict | None:
 def store_page(client, product_id: int) -> dict | None:
     product = Product.objects.filter(pk=product_id).first()
     slug = product.slug if product else "gone"
-    response = client.get(reverse("catalog:product", args=[product_id, slug]), follow=True)
+    response = store_get(client, reverse("catalog:product", args=[product_id, slug]))
     assert response.status_code in (200, 404)
     return response.context["product"] if response.status_code == 200 else None
 
@@ -62,7 +77,7 @@ def seen(product_id: int) -> dict:
     from django.test import Client
     from rest_framework.test import APIClient
 
-    api, store = APIClient(), Client()
+    api, store = APIClient(), Client(HTTP_COOKIE="seen=1")
     rows = {
         "api list": api_list_row(api, product_id),
         "api detail": api_detail(api, product_id),

@@ -87,6 +87,25 @@ def test_a_page_served_warm_is_the_page_rendered_cold_but_for_the_csrf_token(
             assert warm.get("Vary") == cold[url].get("Vary"), url
 
 
+def test_a_sessionless_visitors_whole_page_is_the_page_rendered_around_the_body(shop):
+    # A visitor who sends only the CSRF cookie gets the whole page from the cache
+    # (fragments.render_page); any other cookie renders base.html around the body.
+    for url in urls(shop):
+        whole = Client().get(url)
+        around = Client(HTTP_COOKIE="utm_source=mail").get(url)
+        assert whole.status_code == around.status_code == 200, url
+        assert without_token(whole.content) == without_token(around.content), url
+        assert whole.get("Vary") == around.get("Vary"), url
+
+
+def test_a_guest_with_a_cart_never_gets_the_page_cached_for_sessionless_visitors(shop):
+    Client().get(page_url(shop[3]))  # a sessionless visit fills the whole page
+    guest = Client()
+    guest.post(reverse("sales:cart_add"), {"product_id": shop[3].pk, "quantity": 2})
+    html = guest.get(page_url(shop[3])).content.decode()
+    assert '<span class="cart-count">2<' in html
+
+
 def test_the_logged_in_page_around_the_cached_body_is_the_visitors(shop, shopper):
     Client().get(page_url(shop[3]))  # an anonymous visit fills the entry
     html = shopper.get(page_url(shop[3])).content.decode()
