@@ -62,51 +62,73 @@ def order_documents(orders: list[Order]) -> list[dict]:
     invoices = _by_order(
         Invoice.objects.filter(order_id__in=ids).only("id", "order_id", "status", "issued_at")
     )
-    zone = timezone.get_current_timezone()
-    documents = []
-    for order in orders:
-        invoice = latest_invoice_among(invoices.get(order.pk, []))
-        documents.append(
-            {
-                "id": order.pk,
-                "number": order.number,
-                "user_id": order.user_id,
-                "status": order.status,
-                "items": [
-                    {
-                        "product_id": line.product_id,
-                        "name": line.name,
-                        "sku": line.sku,
-                        "unit_price": money(line.unit_price),
-                        "quantity": line.quantity,
-                        "line_total": money(line.line_total),
-                        "tax_rate": money(line.tax_rate),
-                        "tax": money(line.tax),
-                    }
-                    for line in lines.get(order.pk, [])
-                ],
-                "subtotal": money(order.subtotal),
-                "shipping_method": order.shipping_method_or_none,
-                "shipping_cost": money(order.shipping_cost),
-                "tax": money(order.tax),
-                "total": money(order.total),
-                "shipping_address": order.shipping_address,
-                "invoice_id": invoice.pk if invoice else None,
-                "created_at": moment(order.created_at, zone),
-                "updated_at": moment(order.updated_at, zone),
-                "delivered_at": moment(order.delivered_at, zone),
-                "history": [
-                    {
-                        "from_status": change["from_status"],
-                        "to_status": change["to_status"],
-                        "at": moment(change["at"], zone),
-                        "by": change["by__username"],
-                    }
-                    for change in history.get(order.pk, [])
-                ],
-            }
+    return [
+        _order_document(
+            order,
+            lines.get(order.pk, []),
+            history.get(order.pk, []),
+            latest_invoice_among(invoices.get(order.pk, [])),
         )
-    return documents
+        for order in orders
+    ]
+
+
+def placed_order_document(placed) -> dict:
+    """The Order document of a new order (sales.services.PlacedOrder), from the rows
+    checkout wrote: no query."""
+    history = [
+        {
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "at": change.at,
+            "by__username": change.by.username if change.by_id else None,
+        }
+        for change in placed.history
+    ]
+    invoice = latest_invoice_among(list(placed.invoices))
+    return _order_document(placed.order, placed.lines, history, invoice)
+
+
+def _order_document(order: Order, lines, history: list[dict], invoice: Invoice | None) -> dict:
+    zone = timezone.get_current_timezone()
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "user_id": order.user_id,
+        "status": order.status,
+        "items": [
+            {
+                "product_id": line.product_id,
+                "name": line.name,
+                "sku": line.sku,
+                "unit_price": money(line.unit_price),
+                "quantity": line.quantity,
+                "line_total": money(line.line_total),
+                "tax_rate": money(line.tax_rate),
+                "tax": money(line.tax),
+            }
+            for line in lines
+        ],
+        "subtotal": money(order.subtotal),
+        "shipping_method": order.shipping_method_or_none,
+        "shipping_cost": money(order.shipping_cost),
+        "tax": money(order.tax),
+        "total": money(order.total),
+        "shipping_address": order.shipping_address,
+        "invoice_id": invoice.pk if invoice else None,
+        "created_at": moment(order.created_at, zone),
+        "updated_at": moment(order.updated_at, zone),
+        "delivered_at": moment(order.delivered_at, zone),
+        "history": [
+            {
+                "from_status": change["from_status"],
+                "to_status": change["to_status"],
+                "at": moment(change["at"], zone),
+                "by": change["by__username"],
+            }
+            for change in history
+        ],
+    }
 
 
 def order_document(order: Order) -> dict:

@@ -198,29 +198,6 @@ class OrderSerializer(serializers.ModelSerializer):
         return invoice.pk if invoice else None
 
 
-class PlacedOrderSerializer(OrderSerializer):
-    """A new order exactly as OrderSerializer renders it, from checkout's explicit result
-    (sales.services.PlacedOrder): its lines, history and invoice are the rows checkout
-    wrote, so none is read back. Output only; the schema documents OrderSerializer."""
-
-    items = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-
-    def to_representation(self, placed):
-        self.placed = placed
-        return super().to_representation(placed.order)
-
-    def get_items(self, order: Order) -> list:
-        return OrderItemSerializer(self.placed.lines, many=True).data
-
-    def get_history(self, order: Order) -> list:
-        return OrderHistorySerializer(self.placed.history, many=True).data
-
-    def get_invoice_id(self, order: Order) -> int | None:
-        live = [i for i in self.placed.invoices if i.status != InvoiceStatus.CANCELLED]
-        return live[0].pk if live else None
-
-
 class CheckoutSerializer(serializers.Serializer):
     shipping_address = serializers.CharField(
         min_length=5,

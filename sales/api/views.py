@@ -26,6 +26,7 @@ from sales.api.representations import (
     order_document,
     order_documents,
     own_cart_lines,
+    placed_order_document,
 )
 from sales.api.serializers import (
     AdminCartSerializer,
@@ -41,7 +42,6 @@ from sales.api.serializers import (
     OrderAddressSerializer,
     OrderSerializer,
     OrderStatusSerializer,
-    PlacedOrderSerializer,
     ShippingMethodSerializer,
 )
 from sales.models import Cart, CartLine, Invoice, Order, ShippingMethod
@@ -226,7 +226,7 @@ class OrderViewSet(
         key = request.headers.get("Idempotency-Key") or None
         placed = order_place(user=request.user, idempotency_key=key, **data)
         if placed.created:  # rendered from the rows checkout wrote: nothing read back
-            return Response(PlacedOrderSerializer(placed).data, status=status.HTTP_201_CREATED)
+            return Response(placed_order_document(placed), status=status.HTTP_201_CREATED)
         return self._render(placed.order)
 
     @extend_schema(

@@ -22,6 +22,7 @@ from sales.api.representations import (
     invoice_documents,
     order_documents,
     own_cart_lines,
+    placed_order_document,
 )
 from sales.api.serializers import CartSerializer, InvoiceSerializer, OrderSerializer
 from sales.models import Invoice, Order, OrderStatus, ShippingMethod, TaxRate
@@ -99,6 +100,28 @@ def test_order_documents_render_the_serializers_bytes(rich):
     expected = OrderSerializer(Order.objects.filter(user=rich).with_details(), many=True).data
     assert len(orders) == 5
     assert render(order_documents(orders)) == render(expected)
+
+
+@pytest.mark.parametrize("shipped", [False, True], ids=["untaxed", "tax and shipping"])
+def test_a_new_orders_document_renders_the_serializers_bytes_without_a_query(
+    customer, shipped, django_assert_num_queries
+):
+    products = [ProductFactory(price=D(p), stock=50) for p in ("3.33", "19.99")]
+    items = [{"product_id": p.pk, "quantity": q} for p, q in zip(products, (3, 1), strict=True)]
+    method = None
+    if shipped:
+        TaxRate.objects.create(rate=D("20.00"))
+        method = ShippingMethod.objects.create(name="Standard", price=D("4.90"), estimated_days=3)
+    placed = order_place(
+        user=customer,
+        shipping_address="1 New Road, Testville",
+        items=items,
+        shipping_method=method and method.pk,
+    )
+    with django_assert_num_queries(0):
+        document = placed_order_document(placed)
+    order = Order.objects.with_details().get(pk=placed.order.pk)
+    assert render(document) == render(OrderSerializer(order).data)
 
 
 def test_invoice_documents_render_the_serializers_bytes(rich):
