@@ -58,12 +58,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "petshop.middleware.RequestIdMiddleware",
-    # Anonymous catalog reads it has seen answered from the cache skip the rest
-    # (catalog/api/read_cache.py).
-    "catalog.api.read_cache.CachedReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petshop.middleware.DatabaseUnavailableMiddleware",
+    # Anonymous catalog reads it has seen answered from the cache skip the rest
+    # (catalog/api/read_cache.py).
+    "catalog.api.read_cache.CachedReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

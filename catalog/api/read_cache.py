@@ -262,7 +262,7 @@ def serve_cached_reads(view, namespace: str):
 # --- The layer in front of the middleware ---------------------------------------------
 
 # Headers of a read that come with its entry (or are counted from its body); the others
-# are what the middleware below CachedReadMiddleware added (X-Frame-Options, ...).
+# are what the middleware after CachedReadMiddleware added (X-Frame-Options).
 ENTRY_HEADERS = frozenset({"content-type", "allow", "vary", "etag", "content-length"})
 MAX_KNOWN_URLS = 10_000
 
@@ -275,19 +275,20 @@ class KnownRead:
 
 class CachedReadMiddleware:
     """Answers a fast-path read of a URL it has seen answered from the cache before the
-    rest of the middleware runs (placed right after RequestIdMiddleware, which still logs
-    the request and sets its id).
+    rest of the middleware runs. It is placed after the request id and access log, the
+    security headers and HTTPS redirect, and the database-unavailable 503, which all
+    still apply.
 
     For an anonymous JSON GET, a catalog read costs little more than its cache lookup;
-    the middleware stack (sessions, CSRF, authentication, two-factor gate, messages,
-    security headers) and URL resolution cost as much again, and for such a request they
-    do nothing but add fixed headers. So when `serve_cached_reads` answered a URL 200
-    from the cache, this remembers, per process, the URL's cache key and the headers the
-    middleware added; the next request for that URL is answered from the entry as it
-    stands now (`current_read`: versions checked, stock brought up to date) with those
-    headers, and anything else (a miss, a cookie, a token, another Accept) takes the
-    whole stack. A URL is the scheme, validated host, path and query as sent, and the
-    Accept header. catalog/tests/test_api_read_cache.py compares both answers.
+    the rest of the middleware (sessions, CSRF, authentication, two-factor gate,
+    messages, frame options) and URL resolution cost as much again, and for such a
+    request they do nothing but add a fixed header. So when `serve_cached_reads`
+    answered a URL 200 from the cache, this remembers, per process, the URL's cache key
+    and the headers the rest added; the next request for that URL is answered from the
+    entry as it stands now (`current_read`: versions checked, stock brought up to date)
+    with those headers, and anything else (a miss, a cookie, a token, another Accept)
+    takes the whole stack. A URL is the scheme, validated host, path and query as sent,
+    and the Accept header. catalog/tests/test_api_read_cache.py compares both answers.
     """
 
     def __init__(self, get_response):
