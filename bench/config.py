@@ -2,7 +2,7 @@
 
 BENCH_QUICK=1            1,000 products only, short rows, no EXPLAIN (make bench-quick)
 BENCH_SECONDS            seconds per row (5; quick: 2)
-BENCH_WORKERS            server workers (2, as issue 14's table)
+BENCH_WORKERS            server workers (serve.py's default, as shipped: 2 x cores + 1)
 BENCH_CONNECTIONS        wrk connections (16)
 BENCH_PG                 PostgreSQL server (postgres://postgres@127.0.0.1:5432)
 BENCH_DB_PREFIX          database names: PREFIX_1k, PREFIX_100k (petshop_bench); both are
@@ -26,12 +26,20 @@ PYTHON = sys.executable
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "2" if QUICK else "5"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+def _shipped_workers() -> int:
+    from serve import default_workers  # the repository's serve.py: what `make serve` runs
+
+    return default_workers({"REDIS_URL": REDIS_URL})
+
+
+WORKERS = int(os.environ.get("BENCH_WORKERS") or _shipped_workers())
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "petshop_bench")
 PORT = int(os.environ.get("BENCH_PORT", "8101"))
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SKIP_BUILD = os.environ.get("BENCH_SKIP_BUILD") == "1"
 ONLY = os.environ.get("BENCH_ONLY", "")
 SIZES = [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bench import rows as R
 from bench.config import CONNECTIONS, SECONDS, WORKERS
+from serve import server_options
 
 
 def log(message: str) -> None:
@@ -28,7 +29,8 @@ def machine() -> str:
     except OSError:
         pass
     return (
-        f"{os.cpu_count()} cores ({cpu}); serve.py (granian) {WORKERS} workers; wrk "
+        f"{os.cpu_count()} cores ({cpu}); serve.py (granian) {WORKERS} workers of "
+        f"{server_options(os.environ)['blocking_threads']} thread(s); wrk "
         f"{CONNECTIONS} connections, {SECONDS} s per row; PostgreSQL and Redis on the same host"
     )
 
