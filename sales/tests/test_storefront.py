@@ -456,6 +456,37 @@ def test_order_page_runs_a_bounded_number_of_queries(
         assert shopper.get(reverse("sales:order", args=[order.number])).status_code == 200
 
 
+@pytest.mark.parametrize("count", [1, 20])
+def test_a_warm_order_page_runs_four_queries_whatever_its_lines(
+    shopper, customer, count, django_assert_num_queries
+):
+    """Session, user, the order row, the header's cart count: its lines, history,
+    returns and invoice come from the per-user cache once the page was seen."""
+    order = place_order(user=customer, products=ProductFactory.create_batch(count))
+    url = reverse("sales:order", args=[order.number])
+    cold = shopper.get(url).content.decode()
+    with django_assert_num_queries(4):
+        warm = shopper.get(url).content.decode()
+    token = r'(name="csrfmiddlewaretoken" value=")[^"]+'
+    assert re.sub(token, "", warm) == re.sub(token, "", cold)
+    assert warm.count('data-label="Qty"') == count
+
+
+def test_the_order_page_address_field_is_what_the_address_form_renders(shopper, customer):
+    """The order page writes its address field as plain HTML; it must stay what
+    ShippingAddressForm renders (the address view parses the post with it)."""
+    from sales.forms import ShippingAddressForm
+
+    order = place_order(user=customer)
+    html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    expected = str(
+        ShippingAddressForm(initial={"shipping_address": order.shipping_address})[
+            "shipping_address"
+        ]
+    )
+    assert re.search(r"<textarea.*?</textarea>", html, re.S).group() == expected
+
+
 @pytest.mark.parametrize("count", [5, 40])
 def test_cart_and_invoice_pages_run_a_bounded_number_of_queries(
     shopper, customer, django_assert_max_num_queries, count
