@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.forms import AddToCartForm
 from catalog.models import SaleProblem
 from catalog.pages import product_detail as product_page_data
+from catalog.pages import product_url
 from petshop.core.exceptions import DomainError
 from petshop.core.storefront import positive_int
 from sales.exceptions import InsufficientStock, InvalidInput
@@ -69,11 +70,12 @@ def _render_cart(request, *, bound_form=None, status=200):
     refused_id = bound_form.data.get("product_id") if bound_form is not None else None
     for row in summary["rows"]:
         line, product = row["line"], row["line"].product
-        # Ready to print, each read once: the template uses them up to seven times a line.
+        # Ready to print, each made once: the template uses some up to six times a line,
+        # and money as the API writes it (two places), not through number localization.
         row["id"] = str(product.id)
         row["name"] = product.name
-        row["url"] = reverse("catalog:product", kwargs={"pk": product.id, "slug": product.slug})
-        row["price"], row["total"] = line.unit_price, line.line_total
+        row["url"] = product_url(product.id, product.slug)
+        row["price"], row["total"] = f"{line.unit_price:.2f}", f"{line.line_total:.2f}"
         row["quantity"], row["errors"] = str(line.quantity), ()
         if row["id"] == refused_id:
             row["quantity"] = bound_form.data.get("quantity", "")
