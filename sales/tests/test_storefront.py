@@ -178,6 +178,22 @@ def test_cart_quantity_fields_are_what_the_line_form_renders_and_post_through_it
     assert cart.lines.get(product=products[-1]).quantity == 5
 
 
+def test_the_cart_page_escapes_product_names_and_a_typed_quantity(shopper, customer):
+    """The page escapes each line's values once, in the view, for all their uses."""
+    product = ProductFactory(name='<b id="x">Bold</b> & co', stock=5)
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
+    typed = '"><script>alert(1)</script>'
+    response = shopper.post(
+        reverse("sales:cart_update"), {"product_id": product.pk, "quantity": typed}
+    )
+    html = response.content.decode()
+    assert "<script>alert" not in html and '<b id="x">' not in html
+    name = "&lt;b id=&quot;x&quot;&gt;Bold&lt;/b&gt; &amp; co"
+    assert f">{name}</a>" in html and f"Quantity of {name}</label>" in html
+    assert f'<span class="visually-hidden"> {name}</span>' in html  # the remove button
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
 @pytest.mark.parametrize("count", [1, 20])
 def test_the_cart_page_runs_three_queries_whatever_its_lines(
     shopper, customer, count, django_assert_num_queries

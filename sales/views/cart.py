@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,20 +70,22 @@ def _render_cart(request, *, bound_form=None, status=200):
     refused_id = bound_form.data.get("product_id") if bound_form is not None else None
     for row in summary["rows"]:
         line, product = row["line"], row["line"].product
-        # Ready to print, each made once: the template uses some up to six times a line,
-        # and money as the API writes it (two places), not through number localization.
-        row["id"] = str(product.id)
-        row["name"] = product.name
-        row["url"] = product_url(product.id, product.slug)
+        # Ready to print, each escaped once (escape() marks it safe): the template prints
+        # some up to six times a line. Money as the API writes it, two places.
+        row["id"] = escape(product.id)
+        row["name"] = escape(product.name)
+        row["url"] = escape(product_url(product.id, product.slug))
         row["price"], row["total"] = f"{line.unit_price:.2f}", f"{line.line_total:.2f}"
-        row["quantity"], row["errors"] = str(line.quantity), ()
+        row["quantity"], row["errors"] = escape(line.quantity), ()
         if row["id"] == refused_id:
-            row["quantity"] = bound_form.data.get("quantity", "")
+            row["quantity"] = escape(bound_form.data.get("quantity", ""))
             row["errors"] = bound_form.errors.get("quantity", [])
     context = {
         **summary,
         # The header's count is this page's own item count: no second query for it.
         "cart_count": summary["item_count"],
+        "update_url": escape(reverse("sales:cart_update")),
+        "remove_url": escape(reverse("sales:cart_remove")),
         "quantity_attrs": QUANTITY_ATTRS,
         "quantity_help": _QUANTITY.help_text,
         # What {% csrf_token %} prints, made once for the two forms of every line.
