@@ -6,8 +6,11 @@ catalog.cache, so any catalog or stock write makes every entry here unreachable 
 once — the pages are never stale.
 """
 
+from functools import lru_cache
+
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from catalog.cache import cached
 from catalog.models import Product, ProductImage
@@ -15,6 +18,19 @@ from catalog.photos import CARD_COLUMNS, photo_card_data
 from petshop.core.storefront import positive_int
 
 PAGE_SIZE = 24
+
+
+def product_url(pk: int, slug: str) -> str:
+    """A product page's address, reversed once per product and URL prefix: the cart
+    links each of its lines, and reverse() cost as much as the rest of a line's HTML."""
+    return _product_url(pk, slug, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=4096)
+def _product_url(pk: int, slug: str, script_prefix: str, urlconf: str | None) -> str:
+    return reverse("catalog:product", kwargs={"pk": pk, "slug": slug})
+
+
 CARD_FIELDS = (
     "id",
     "name",

@@ -9,6 +9,7 @@ missing invalidation would serve them. Writes run inside
 production.
 """
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -52,9 +53,15 @@ def seen(api, store, order: Order) -> dict:
     returns = [
         r for r in api.get("/api/v1/returns/").json()["results"] if r["order_id"] == order.pk
     ]
-    page = store.get(reverse("sales:order", args=[order.number])).context["order"]
+    response = store.get(reverse("sales:order", args=[order.number]))
+    page, body = response.context["order"], response.content.decode()
+    # The order page's history and returns come from the per-user cache too
+    # (sales.views.orders._order_parts): they must agree with the API's reads.
+    history = re.findall(r'<li><span class="status status-(\w+)">', body)
+    page_returns = re.findall(r'Return #\d+</a> <span class="status status-(\w+)">', body)
+    assert sorted(page_returns) == sorted(r["status"] for r in returns), body
     return {
-        "status": {listed["status"], detail["status"], page.status},
+        "status": {listed["status"], detail["status"], page.status, history[-1]},
         "address": {listed["shipping_address"], detail["shipping_address"]},
         "invoice": sorted((i["status"], i["is_overdue"]) for i in invoices),
         "invoice detail": [

@@ -132,9 +132,80 @@ def test_cart_quantity_over_stock_is_refused_next_to_the_line(shopper, customer)
     cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
     response = shopper.post(reverse("sales:cart_update"), {"product_id": product.pk, "quantity": 9})
     assert response.status_code == 400
-    row = response.context["rows"][0]
-    assert "Only 5" in row["form"].errors["quantity"][0]
-    assert 'value="9"' in response.content.decode()
+    form = quantity_form_of(response.content.decode(), product.pk)
+    error = f'<div id="id_line{product.pk}_quantity_error"><p class="error">Only 5'
+    assert error in form  # next to the field, which points at it
+    field = re.search(r'<input type="number"[^>]*>', form).group()
+    assert 'value="9"' in field and 'aria-invalid="true"' in field
+    assert f'aria-describedby="quantity-help id_line{product.pk}_quantity_error"' in field
+
+
+def quantity_form_of(html: str, product_id: int) -> str:
+    """The cart page's quantity form of the line of `product_id`."""
+    forms = re.findall(r'<form[^>]*class="qty-form".*?</form>', html, re.S)
+    return next(f for f in forms if f'name="product_id" value="{product_id}"' in f)
+
+
+def attributes(tag: str) -> dict:
+    return dict(re.findall(r'([\w-]+)(?:="([^"]*)")?', tag.strip("<>"))[1:])
+
+
+def test_cart_quantity_fields_are_what_the_line_form_renders_and_post_through_it(shopper, customer):
+    """The cart page writes each line's fields as plain HTML (a form per line cost most
+    of the page): they must stay what CartLineForm renders, and post through it."""
+    from sales.forms import CartLineForm
+
+    products = ProductFactory.create_batch(2, stock=10)
+    cart = cart_for_user(user=customer)
+    for product in products:
+        cart_add(cart=cart, product_id=product.pk, quantity=2)
+    html = shopper.get(CART).content.decode()
+    assert 'id="quantity-help">0 removes the line.<' in html  # what aria-describedby names
+    for product in products:
+        form = CartLineForm(
+            initial={"product_id": product.pk, "quantity": 2}, auto_id=f"id_line{product.pk}_%s"
+        )
+        page_form = quantity_form_of(html, product.pk)
+        for name in ("product_id", "quantity"):
+            page_field = re.search(rf'<input [^>]*name="{name}"[^>]*>', page_form).group()
+            expected = attributes(str(form[name]))
+            if name == "quantity":  # Django names a help text the page does not show
+                expected["aria-describedby"] = "quantity-help"
+            assert attributes(page_field) == expected, name
+        assert f'<label class="visually-hidden" for="id_line{product.pk}_quantity">' in page_form
+    fields = dict(re.findall(r'name="(product_id|quantity)" value="([^"]*)"', page_form))
+    shopper.post(reverse("sales:cart_update"), {**fields, "quantity": "5"})
+    assert cart.lines.get(product=products[-1]).quantity == 5
+
+
+def test_the_cart_page_escapes_product_names_and_a_typed_quantity(shopper, customer):
+    """The page escapes each line's values once, in the view, for all their uses."""
+    product = ProductFactory(name='<b id="x">Bold</b> & co', stock=5)
+    cart_add(cart=cart_for_user(user=customer), product_id=product.pk, quantity=1)
+    typed = '"><script>alert(1)</script>'
+    response = shopper.post(
+        reverse("sales:cart_update"), {"product_id": product.pk, "quantity": typed}
+    )
+    html = response.content.decode()
+    assert "<script>alert" not in html and '<b id="x">' not in html
+    name = "&lt;b id=&quot;x&quot;&gt;Bold&lt;/b&gt; &amp; co"
+    assert f">{name}</a>" in html and f"Quantity of {name}</label>" in html
+    assert f'<span class="visually-hidden"> {name}</span>' in html  # the remove button
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_cart_page_runs_three_queries_whatever_its_lines(
+    shopper, customer, count, django_assert_num_queries
+):
+    """Session, user, and the lines with their products (the header reuses them)."""
+    cart = cart_for_user(user=customer)
+    for product in ProductFactory.create_batch(count):
+        cart_add(cart=cart, product_id=product.pk, quantity=1)
+    shopper.get(CART)  # the shop's menu is read once, then cached with the catalog
+    with django_assert_num_queries(3):
+        html = shopper.get(CART).content.decode()
+    assert html.count('class="qty-form"') == count
 
 
 def test_cart_shows_stock_problems_before_paying(shopper, customer):
@@ -399,6 +470,37 @@ def test_order_page_runs_a_bounded_number_of_queries(
     order = place_order(user=customer, products=ProductFactory.create_batch(count))
     with django_assert_max_num_queries(10):
         assert shopper.get(reverse("sales:order", args=[order.number])).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_a_warm_order_page_runs_four_queries_whatever_its_lines(
+    shopper, customer, count, django_assert_num_queries
+):
+    """Session, user, the order row, the header's cart count: its lines, history,
+    returns and invoice come from the per-user cache once the page was seen."""
+    order = place_order(user=customer, products=ProductFactory.create_batch(count))
+    url = reverse("sales:order", args=[order.number])
+    cold = shopper.get(url).content.decode()
+    with django_assert_num_queries(4):
+        warm = shopper.get(url).content.decode()
+    token = r'(name="csrfmiddlewaretoken" value=")[^"]+'
+    assert re.sub(token, "", warm) == re.sub(token, "", cold)
+    assert warm.count('data-label="Qty"') == count
+
+
+def test_the_order_page_address_field_is_what_the_address_form_renders(shopper, customer):
+    """The order page writes its address field as plain HTML; it must stay what
+    ShippingAddressForm renders (the address view parses the post with it)."""
+    from sales.forms import ShippingAddressForm
+
+    order = place_order(user=customer)
+    html = shopper.get(reverse("sales:order", args=[order.number])).content.decode()
+    expected = str(
+        ShippingAddressForm(initial={"shipping_address": order.shipping_address})[
+            "shipping_address"
+        ]
+    )
+    assert re.search(r"<textarea.*?</textarea>", html, re.S).group() == expected
 
 
 @pytest.mark.parametrize("count", [5, 40])

@@ -2,20 +2,23 @@
 with a session cart; the cart services check every rule."""
 
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.forms import AddToCartForm
 from catalog.models import SaleProblem
 from catalog.pages import product_detail as product_page_data
+from catalog.pages import product_url
 from petshop.core.exceptions import DomainError
 from petshop.core.storefront import positive_int
 from sales.exceptions import InsufficientStock, InvalidInput
 from sales.forms import CartLineForm, CartRemoveForm
 from sales.services import cart_add, cart_remove, cart_set_quantity
-from sales.session_cart import current_cart
+from sales.session_cart import current_cart, current_cart_lines
 
 
 def line_problem(line) -> str:
@@ -31,8 +34,8 @@ def line_problem(line) -> str:
     return ""
 
 
-def cart_summary(cart) -> dict:
-    lines = list(cart.lines.select_related("product", "product__pet_type")) if cart else []
+def cart_summary(lines: list) -> dict:
+    """The cart page's and checkout's figures of `lines` (session_cart.current_cart_lines)."""
     rows = [{"line": line, "problem": line_problem(line)} for line in lines]
     return {
         "rows": rows,
@@ -50,19 +53,46 @@ def cart_detail(request):
     return _render_cart(request)
 
 
+# The quantity field's input attributes but its value, as CartLineForm states them.
+_QUANTITY = CartLineForm.base_fields["quantity"]
+QUANTITY_ATTRS = format_html(
+    'inputmode="numeric" min="{}" max="{}" required', _QUANTITY.min_value, _QUANTITY.max_value
+)
+
+
 def _render_cart(request, *, bound_form=None, status=200):
-    summary = cart_summary(current_cart(request))
+    """The cart page. Each line's quantity field is plain HTML in the template, with
+    the names, attributes and ids CartLineForm would render (the form still parses
+    every update): rendering a bound form per line through Django's widget templates
+    was most of the page's cost. A refused update (`bound_form`) keeps what was typed
+    in its line, with the error."""
+    summary = cart_summary(current_cart_lines(request))
+    refused_id = bound_form.data.get("product_id") if bound_form is not None else None
     for row in summary["rows"]:
-        pid = row["line"].product_id
-        if bound_form is not None and bound_form.data.get("product_id") == str(pid):
-            row["form"] = bound_form  # keep what was typed, with its error
-        else:
-            row["form"] = CartLineForm(
-                initial={"product_id": pid, "quantity": row["line"].quantity},
-                auto_id=f"id_line{pid}_%s",
-            )
-    # The header's count is this page's own item count: no second query for it.
-    context = {**summary, "cart_count": summary["item_count"]}
+        line, product = row["line"], row["line"].product
+        # Ready to print, each escaped once (escape() marks it safe): the template prints
+        # some up to six times a line. Money as the API writes it, two places.
+        row["id"] = escape(product.id)
+        row["name"] = escape(product.name)
+        row["url"] = escape(product_url(product.id, product.slug))
+        row["price"], row["total"] = f"{line.unit_price:.2f}", f"{line.line_total:.2f}"
+        row["quantity"], row["errors"] = escape(line.quantity), ()
+        if row["id"] == refused_id:
+            row["quantity"] = escape(bound_form.data.get("quantity", ""))
+            row["errors"] = bound_form.errors.get("quantity", [])
+    context = {
+        **summary,
+        # The header's count is this page's own item count: no second query for it.
+        "cart_count": summary["item_count"],
+        "update_url": escape(reverse("sales:cart_update")),
+        "remove_url": escape(reverse("sales:cart_remove")),
+        "quantity_attrs": QUANTITY_ATTRS,
+        "quantity_help": _QUANTITY.help_text,
+        # What {% csrf_token %} prints, made once for the two forms of every line.
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        ),
+    }
     return render(request, "sales/cart.html", context, status=status)
 
 

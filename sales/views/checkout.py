@@ -17,7 +17,7 @@ from sales.forms import CheckoutForm
 from sales.models import Order, ShippingMethod
 from sales.pricing import cart_goods, quote
 from sales.services import order_place
-from sales.session_cart import current_cart
+from sales.session_cart import current_cart_lines
 from sales.views.cart import cart_summary
 
 GUEST_ORDERS_SESSION_KEY = "guest_order_numbers"
@@ -25,16 +25,15 @@ GUEST_ORDERS_SESSION_KEY = "guest_order_numbers"
 
 def checkout(request):
     user = request.user if request.user.is_authenticated else None
-    cart = current_cart(request)
     if request.method != "POST":
-        summary = cart_summary(cart)
+        summary = cart_summary(current_cart_lines(request))
         if not summary["rows"]:
             messages.info(request, "Your cart is empty: add something first.")
             return redirect("sales:cart")
         form = _form(user, summary, initial=_address_initial(user))
         return _render(request, form, summary)
 
-    summary = cart_summary(cart)
+    summary = cart_summary(current_cart_lines(request))
     form = _form(user, summary, data=request.POST)
     if not form.is_valid():
         return _render(request, form, summary, status=400)
@@ -68,7 +67,7 @@ def checkout(request):
         messages.error(
             request, f"{exc.detail} Nothing was charged; please check the lines marked below."
         )
-        return _render(request, form, cart_summary(current_cart(request)), status=409)
+        return _render(request, form, cart_summary(current_cart_lines(request)), status=409)
     except (IdempotencyKeyReused, IdempotencyKeyOrderDeleted):
         # This form already placed an order (with another address, or one deleted since):
         # offer a fresh form rather than ordering twice from one.
@@ -76,11 +75,13 @@ def checkout(request):
             request, "This checkout form was already used. Please review and submit again."
         )
         address = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
-        fresh = _form(user, cart_summary(current_cart(request)), initial=address)
-        return _render(request, fresh, cart_summary(current_cart(request)), status=409)
+        fresh = _form(user, cart_summary(current_cart_lines(request)), initial=address)
+        return _render(request, fresh, cart_summary(current_cart_lines(request)), status=409)
     except DomainError as exc:
         form.add_error(None, exc.detail)
-        return _render(request, form, cart_summary(current_cart(request)), status=exc.status_code)
+        return _render(
+            request, form, cart_summary(current_cart_lines(request)), status=exc.status_code
+        )
     if created:
         messages.success(request, "Thank you, your order is placed.")
         if user is not None and form.cleaned_data.get("save_address") and form.uses_new_address:

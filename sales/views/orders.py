@@ -6,9 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from petshop.core.exceptions import DomainError
 from petshop.core.storefront import cached_part, post_or_back_to
+from petshop.core.user_cache import cached_for_user
 from sales.forms import ShippingAddressForm
 from sales.models import Invoice, Order
 from sales.services import (
@@ -31,28 +34,54 @@ def order_list(request):
     return render(request, "sales/order_list.html", {"rows": rows_html})
 
 
+# The address field's limits, as ShippingAddressForm states them (it parses the post).
+_ADDRESS = {
+    "min": ShippingAddressForm.base_fields["shipping_address"].min_length,
+    "max": ShippingAddressForm.base_fields["shipping_address"].max_length,
+}
+
+
 @login_required
 def order_detail(request, number: str):
-    order = get_object_or_404(
-        Order.objects.filter(user=request.user)
-        .with_details()
-        .prefetch_related(Prefetch("returns", to_attr="return_list")),
-        number=number,
-    )
+    order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
     return render(
         request,
         "sales/order_detail.html",
         {
             "order": order,
+            "parts": _order_parts(request, order),
             "can_cancel": order_cancellable_by(order, by=request.user),
-            "address_form": (
-                ShippingAddressForm(initial={"shipping_address": order.shipping_address})
-                if order_address_editable_by(order, by=request.user)
-                else None
-            ),
+            # The address field is plain HTML in the template (rendering a form's widget
+            # through its templates cost more than the rest of the side column); the
+            # address view parses the post with ShippingAddressForm.
+            "address_field": _ADDRESS
+            if order_address_editable_by(order, by=request.user)
+            else None,
             "can_return": order.is_within_return_window,
         },
     )
+
+
+def _order_parts(request, order: Order) -> dict:
+    """The order page's lines with their totals, its status history and returns, and
+    its invoice's number: the customer's own data and nothing per request, so they come
+    from the never-stale per-user cache (petshop.core.user_cache; every order, invoice
+    and return write moves the owner's version), rendered once rather than per view."""
+
+    def compute() -> dict:
+        detailed = Order.objects.prefetch_related(
+            "lines", "history", "invoices", Prefetch("returns", to_attr="return_list")
+        ).get(pk=order.pk)
+        invoice = detailed.latest_invoice
+        context = {"order": detailed}
+        return {
+            "lines": render_to_string("sales/includes/order_lines.html", context),
+            "history": render_to_string("sales/includes/order_history.html", context),
+            "invoice_number": invoice.number if invoice else None,
+        }
+
+    parts = cached_for_user(request.user.pk, ("site order", order.pk), compute)
+    return {**parts, "lines": mark_safe(parts["lines"]), "history": mark_safe(parts["history"])}
 
 
 @login_required
