@@ -18,11 +18,8 @@ Every key also names the templates' version (a digest of their files), so a depl
 that changes a template is never served bodies rendered by the old one.
 """
 
-import hashlib
 import secrets
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -42,18 +39,7 @@ from catalog.models import Product
 from catalog.pages import product_detail, product_featured, product_page_list
 from catalog.search import cached_did_you_mean
 from catalog.selectors import nav_categories, nav_pet_types
-from petshop.core.storefront import positive_int
-
-
-@cache
-def templates_version() -> str:
-    """A digest of every project template (the bodies include shared ones), read once
-    per process."""
-    digest = hashlib.sha1()
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).rglob("*.html")):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+from petshop.core.storefront import positive_int, templates_version
 
 
 def _parts(*parts) -> tuple:

@@ -180,3 +180,27 @@ def test_another_customers_rows_never_show(customer, other_customer, store):
         assert mine.number in html(store.get(reverse(name)))
         page = html(other.get(reverse(name)))
         assert theirs.number in page and mine.number not in page
+
+
+def test_a_deploy_that_changes_a_template_is_not_served_rows_the_old_one_rendered(
+    customer, store, monkeypatch
+):
+    order = order_place(
+        user=customer,
+        shipping_address=ADDRESS,
+        items=[{"product_id": ProductFactory(stock=10).pk, "quantity": 1}],
+    ).order
+    pages = [reverse(name) for name in LISTS] + [reverse("sales:order", args=[order.number])]
+    for url in pages:
+        assert "NEW TEMPLATE" not in html(store.get(url))
+    # A deploy: the templates' digest changes, and so does what the cached parts render.
+    from django.template.loader import render_to_string
+
+    def new_template(*args, **kwargs):
+        return render_to_string(*args, **kwargs) + "<!-- NEW TEMPLATE -->"
+
+    for module in ("petshop.core.storefront", "sales.views.orders"):
+        monkeypatch.setattr(f"{module}.templates_version", lambda: "after-deploy")
+        monkeypatch.setattr(f"{module}.render_to_string", new_template)
+    for url in pages:
+        assert "NEW TEMPLATE" in html(store.get(url)), url

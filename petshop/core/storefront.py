@@ -1,8 +1,11 @@
 """Helpers every app's storefront views share."""
 
+import hashlib
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -17,6 +20,18 @@ def positive_int(text: str | None) -> int | None:
     if text and text.isascii() and text.isdigit() and int(text) > 0:
         return int(text)
     return None
+
+
+@cache
+def templates_version() -> str:
+    """A digest of every project template, read once per process: the cached HTML
+    (catalog bodies and pages, a customer's cached parts) names it in its keys, so a
+    deploy that changes a template is never served parts rendered by the old one."""
+    digest = hashlib.sha1()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def post_or_back_to(url_name: str):
@@ -50,5 +65,5 @@ def cached_part(request, name: str, template: str, context: Callable[[], dict]) 
     def compute() -> str:
         return render_to_string(template, {**context(), "request": request})
 
-    parts = (name, request.META.get("QUERY_STRING", ""))
+    parts = (templates_version(), name, request.META.get("QUERY_STRING", ""))
     return mark_safe(cached_for_user(request.user.pk, parts, compute))

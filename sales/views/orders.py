@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from petshop.core.exceptions import DomainError
-from petshop.core.storefront import cached_part, post_or_back_to
+from petshop.core.storefront import cached_part, post_or_back_to, templates_version
 from petshop.core.user_cache import cached_for_user
 from sales.forms import ShippingAddressForm
 from sales.models import Invoice, Order
@@ -80,7 +80,7 @@ def _order_parts(request, order: Order) -> dict:
             "invoice_number": invoice.number if invoice else None,
         }
 
-    parts = cached_for_user(request.user.pk, ("site order", order.pk), compute)
+    parts = cached_for_user(request.user.pk, (templates_version(), "site order", order.pk), compute)
     return {**parts, "lines": mark_safe(parts["lines"]), "history": mark_safe(parts["history"])}
 
 
