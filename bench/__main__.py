@@ -46,6 +46,7 @@ def run_shop(target: config.Shop) -> dict:
                 log(
                     f"{target.label} cache {mode:3} {row['name']:46} {r['rps']:8.0f}/s "
                     f"p50 {r['p50']:6.1f} p99 {r['p99']:6.1f} cpu {r['cpu_ms']:6.2f} ms "
+                    f"(db {r['db_cpu_ms']:5.2f}) "
                     f"errors {r['errors']} (bare view just before: {r['ceiling']:.0f}/s)"
                 )
             if mode == "on" and LIST in by_name and CHECKOUT in by_name:

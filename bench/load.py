@@ -96,7 +96,10 @@ def measure(
     pids = server.pids()  # the backends opened by the warm-up included
     before = cpu_of(pids)
     result = wrk(row, seconds)
-    result["cpu_ms"] = cpu_between(before, cpu_of(pids)) * 1000 / max(result["requests"], 1)
+    after, requests = cpu_of(pids), max(result["requests"], 1)
+    result["cpu_ms"] = cpu_between(before, after) * 1000 / requests
+    database = {pid: cpu for pid, cpu in before.items() if pid in server.backends}
+    result["db_cpu_ms"] = cpu_between(database, after) * 1000 / requests  # PostgreSQL's part
     drain()
     reference = ceiling or result
     result["ceiling"], result["ceiling_cpu_ms"] = reference["rps"], reference["cpu_ms"]

@@ -115,14 +115,12 @@ def targets(result: dict) -> list[tuple[str, str, bool | None]]:
         )
     for name in (R.STORE_LIST, R.STORE_PRODUCT):
         add(f"{name} ≥ 0.5 × API list", _ratio_to_list(result, name), "{:.2f}", lambda v: v >= 0.5)
-    for name in (R.ORDERS, R.CART):
-        add(
-            f"{name} ≤ 3 ms CPU", on.get(name) and on[name]["cpu_ms"], "{:.2f} ms", lambda v: v <= 3
-        )
-    for name in (R.STORE_LIST_USER, R.STORE_ORDERS):
-        add(
-            f"{name} ≤ 5 ms CPU", on.get(name) and on[name]["cpu_ms"], "{:.2f} ms", lambda v: v <= 5
-        )
+    for names, limit in (((R.ORDERS, R.CART), 3), ((R.STORE_LIST_USER, R.STORE_ORDERS), 5)):
+        for name in names:
+            row = on.get(name)
+            # PostgreSQL's share is said beside the whole, which the target is held to.
+            fmt = "{:.2f} ms" + (f" (PostgreSQL {row['db_cpu_ms']:.2f})" if row else "")
+            add(f"{name} ≤ {limit} ms CPU", row and row["cpu_ms"], fmt, lambda v, n=limit: v <= n)
     mixed = result.get("mixed")
     add(
         "cached first page under 4 buyers ≥ 0.6 × idle",
@@ -168,7 +166,7 @@ def report(results: dict[str, dict], explain_text: str, seconds: float) -> str:
     lines = [
         f"Benchmark of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {machine()}.",
         "Latencies in ms. CPU: server CPU ms per request (the server's processes and their "
-        "PostgreSQL backends). × bare: requests/s against the bare view measured on the same "
+        "PostgreSQL backends; the targets table also says the backends' part). × bare: requests/s against the bare view measured on the same "
         "server just before the row. on / off: the Redis cache, or CACHE_BACKEND=dummy.",
         "",
     ]

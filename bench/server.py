@@ -46,6 +46,7 @@ class Server:
     def __init__(self, *, database: str, cache: bool):
         self.database, self.cache = database, cache
         self.process: subprocess.Popen | None = None
+        self.backends: set[int] = set()
 
     def pids(self) -> list[int]:
         """The server's process group (main process and workers) and the database's
@@ -65,7 +66,8 @@ class Server:
                 "SELECT pid FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             ).fetchall()
-        return group + [row[0] for row in backends]
+        self.backends = {row[0] for row in backends}  # their share is reported apart
+        return group + sorted(self.backends)
 
     def __enter__(self):
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_BACKEND")}
