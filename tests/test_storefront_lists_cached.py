@@ -33,6 +33,14 @@ ADDRESS = "1 List Street, Newtown 1234"
 WARM_LIST_QUERIES = 3
 
 
+def an_order(user) -> Order:
+    return order_place(
+        user=user,
+        shipping_address=ADDRESS,
+        items=[{"product_id": ProductFactory(stock=10).pk, "quantity": 1}],
+    ).order
+
+
 def delivered_with_return(user, admin) -> Order:
     order = order_place(
         user=user,
@@ -102,11 +110,7 @@ def test_a_warm_list_page_runs_the_same_queries_for_1_and_20_rows(
 def test_a_storefront_cancel_is_seen_in_the_order_and_invoice_lists(
     customer, store, django_capture_on_commit_callbacks
 ):
-    order = order_place(
-        user=customer,
-        shipping_address=ADDRESS,
-        items=[{"product_id": ProductFactory(stock=10).pk, "quantity": 1}],
-    ).order
+    order = an_order(customer)
     invoice = order.invoices.get()
     before = lists(store)
     assert "Pending" in row_of(before["sales:order_list"], order.number)
@@ -120,11 +124,7 @@ def test_a_storefront_cancel_is_seen_in_the_order_and_invoice_lists(
 def test_an_invoice_paid_through_the_api_is_seen_in_the_invoice_list(
     customer, store, admin_client_api, django_capture_on_commit_callbacks
 ):
-    order = order_place(
-        user=customer,
-        shipping_address=ADDRESS,
-        items=[{"product_id": ProductFactory(stock=10).pk, "quantity": 1}],
-    ).order
+    order = an_order(customer)
     invoice = order.invoices.get()
     assert "Pending" in row_of(lists(store)["sales:invoice_list"], invoice.number)
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,11 +156,7 @@ def test_a_return_approved_in_the_admin_is_seen_in_the_return_list(
 def test_the_overdue_command_is_seen_in_the_invoice_list(
     customer, admin_user, store, django_capture_on_commit_callbacks
 ):
-    order = order_place(
-        user=customer,
-        shipping_address=ADDRESS,
-        items=[{"product_id": ProductFactory(stock=10).pk, "quantity": 1}],
-    ).order
+    order = an_order(customer)
     order = order_set_status(order=order, status=OrderStatus.CONFIRMED, by=admin_user)
     invoice = order.invoices.get()
     Invoice.objects.filter(pk=invoice.pk).update(due_date=timezone.localdate() - timedelta(2))
@@ -185,11 +181,7 @@ def test_another_customers_rows_never_show(customer, other_customer, store):
 def test_a_deploy_that_changes_a_template_is_not_served_rows_the_old_one_rendered(
     customer, store, monkeypatch
 ):
-    order = order_place(
-        user=customer,
-        shipping_address=ADDRESS,
-        items=[{"product_id": ProductFactory(stock=10).pk, "quantity": 1}],
-    ).order
+    order = an_order(customer)
     pages = [reverse(name) for name in LISTS] + [reverse("sales:order", args=[order.number])]
     for url in pages:
         assert "NEW TEMPLATE" not in html(store.get(url))
