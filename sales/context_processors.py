@@ -10,16 +10,9 @@ def cart(request):
 
     @cache  # templates call it where they show it: one query at most per request
     def count() -> int:
-        from sales.models import CartLine
+        from sales.session_cart import current_lines
 
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            lines = CartLine.objects.filter(cart__user=user)
-        elif getattr(request, "session", None) is not None and request.session.session_key:
-            lines = CartLine.objects.filter(cart__session_key=request.session.session_key)
-        else:
-            return 0
-        return lines.aggregate(n=Sum("quantity"))["n"] or 0
+        return current_lines(request).aggregate(n=Sum("quantity"))["n"] or 0
 
     from django.conf import settings
 

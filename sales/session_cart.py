@@ -26,17 +26,25 @@ def current_cart(request, *, create: bool = False) -> Cart | None:
     return cart_for_session(session_key=request.session.session_key, create=create)
 
 
+def current_lines(request):
+    """The lines (a CartLine queryset) of the cart current_cart(request) finds, read
+    through the cart's owner: none, without a query, for a visitor without a session.
+    Safe on a request the session and auth middleware never saw (an error page)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return CartLine.objects.filter(cart__user=user)
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        return CartLine.objects.filter(cart__session_key=session.session_key)
+    return CartLine.objects.none()
+
+
 def current_cart_lines(request) -> list[CartLine]:
-    """The lines of the cart current_cart(request) finds, with their products, in one
-    query (through the cart's owner) instead of the cart and then its lines."""
-    if request.user.is_authenticated:
-        lines = CartLine.objects.filter(cart__user=request.user)
-    elif request.session.session_key:
-        lines = CartLine.objects.filter(cart__session_key=request.session.session_key)
-    else:
-        return []
+    """current_lines(request) with their products, in one query."""
     return list(
-        lines.select_related("product").only(
+        current_lines(request)
+        .select_related("product")
+        .only(
             "cart_id", "product_id", "quantity", *(f"product__{name}" for name in PRODUCT_COLUMNS)
         )
     )

@@ -226,9 +226,8 @@ def not_modified(request, response):
     return short
 
 
-def read_response(request, read: CachedRead):
-    """What a read answers from its entry: the 200 (with the reads' `Vary`), or a 304."""
-    response = read.response()
+def answer(request, response):
+    """A read's 200 as sent: with the reads' `Vary`, or a 304 when the client holds it."""
     patch_vary_headers(response, VARY)
     return not_modified(request, response)
 
@@ -245,16 +244,14 @@ def serve_cached_reads(view, namespace: str):
         action = actions.get(method) or (actions.get("get") if method == "head" else None)
         if action not in READ_ACTIONS:
             return view(request, *args, **kwargs)
+        read = None
         if takes_fast_path(request):
             key = read_key(namespace, request, f"{action}:application/json")
             # CachedReadMiddleware remembers the key of this URL once it answered 200.
             request.catalog_read_key = key
             read = current_read(key)
-            if read is not None:
-                return read_response(request, read)
-        response = view(request, *args, **kwargs)
-        patch_vary_headers(response, VARY)
-        return not_modified(request, response)
+        response = read.response() if read is not None else view(request, *args, **kwargs)
+        return answer(request, response)
 
     return serve
 
@@ -308,7 +305,7 @@ class CachedReadMiddleware:
         if known is not None:
             read = current_read(known.key)
             if read is not None:
-                response = read_response(request, read)
+                response = answer(request, read.response())
                 for name, value in known.added:
                     response[name] = value
                 response["Content-Length"] = str(len(response.content))
