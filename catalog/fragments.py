@@ -80,14 +80,17 @@ def _render(template_name: str, context: dict, query: QueryDict | None = None) -
 
 def page_context(fragment: dict, request, token: str | None = None) -> dict:
     """What base.html and the page template need from a cached fragment, for this
-    visitor: the body with their CSRF token (or `token`) where the markers were (asked
-    for only when the body has a form, so pages without one set no CSRF cookie) and the
+    visitor: the body with their CSRF token (or `token`) where the markers were, and the
     pet menu. Both were rendered by _render from autoescaped templates, hence safe."""
     pieces = fragment["pieces"]
-    if len(pieces) > 1:
-        token = token or get_token(request)
-    body = pieces[0] if len(pieces) == 1 else token.join(pieces)
+    body = with_token(pieces, request) if token is None else token.join(pieces)
     return {"body": mark_safe(body), "pet_nav": mark_safe(fragment["pet_nav"])}
+
+
+def with_token(pieces: list[str], request) -> str:
+    """HTML cut where CSRF tokens go, joined with this visitor's token (asked for only
+    when there is a cut, so a page without a form sets no CSRF cookie)."""
+    return pieces[0] if len(pieces) == 1 else get_token(request).join(pieces)
 
 
 def sessionless(request) -> bool:
@@ -119,8 +122,7 @@ def render_page(request, template_name: str, context: Callable[[str | None], dic
     pieces = cached("store:page_html", _parts(template_name, request.get_full_path()), compute)
     if pieces is None:
         return None
-    html = pieces[0] if len(pieces) == 1 else get_token(request).join(pieces)
-    response = HttpResponse(html)
+    response = HttpResponse(with_token(pieces, request))
     patch_vary_headers(response, ("Cookie",))  # a visitor with a session sees another page
     return response
 
