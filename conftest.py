@@ -102,13 +102,26 @@ def client_for():
 
 @pytest.fixture
 def deliver_emails(mailoutbox):
-    """`deliver_emails()`: what the worker does, in process: runs the send task for every
-    queued outbox email (oldest first) and returns the messages sent by this call."""
+    """`deliver_emails()`: what the worker does, in process: runs the queued tasks that
+    write or send emails in the order they were queued (an order confirmation, then its
+    send task), then sends any queued outbox email left without a task; returns the
+    messages sent by this call."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
     from notifications.models import Email, EmailStatus
     from notifications.tasks import send_email
+    from sales.tasks import order_confirmation
+
+    email_tasks = DBTaskResult.objects.filter(
+        task_path__in=[order_confirmation.module_path, send_email.module_path]
+    )
 
     def deliver():
         before = len(mailoutbox)
+        while (row := email_tasks.ready().order_by("enqueued_at", "id").first()) is not None:
+            DBTaskResult.objects.filter(pk=row.pk).update(status=TaskResultStatus.SUCCESSFUL)
+            row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
         for pk in (
             Email.objects.filter(status=EmailStatus.QUEUED)
             .order_by("pk")

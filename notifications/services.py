@@ -58,8 +58,8 @@ def email_queue_rendered(
     related: models.Model | None = None,
     key: str | None = None,
 ) -> Email | None:
-    """`email_queue` for an email rendered beforehand (render_email), e.g. outside a lock
-    the caller is about to take: only the two inserts remain."""
+    """The outbox write of `email_queue`, for an email rendered already (render_email):
+    two inserts, the email and its send task, in the caller's transaction."""
     recipients = _recipients(to)
     if not recipients:
         return None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from notifications.models import Email, EmailStatus
+from petshop.core.tasks import backend_is_transactional, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -80,16 +81,7 @@ def enqueue_send(email_id: int, *, delay: timedelta | None = None) -> None:
     outside the database (RQ...) it is handed over after the commit, so a worker never
     looks for an outbox row that is not committed yet."""
     job = send_email if delay is None else send_email.using(run_after=timezone.now() + delay)
-    if _backend_is_transactional(job.get_backend()):
-        job.enqueue(email_id)
-    else:
-        transaction.on_commit(lambda: job.enqueue(email_id), robust=True)
-
-
-def _backend_is_transactional(backend) -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-
-    return isinstance(backend, DatabaseBackend)
+    enqueue_on_commit(job, email_id)
 
 
 def emails_with_live_send_task(*, since) -> set[int] | None:
@@ -101,7 +93,7 @@ def emails_with_live_send_task(*, since) -> set[int] | None:
     from django_tasks_db.models import DBTaskResult
 
     backend = send_email.get_backend()
-    if not _backend_is_transactional(backend):
+    if not backend_is_transactional(backend):
         return None
     live = DBTaskResult.objects.filter(
         Q(status=TaskResultStatus.READY)

@@ -1,19 +1,18 @@
 """The emails about orders and invoices. Each is queued in the outbox by the service
-where its event happens (sales.services), inside that service's transaction.
+where its event happens (sales.services), inside that service's transaction; only the
+order confirmation is written by the worker, from a task checkout queues in its own
+transaction (sales.tasks), so a checkout does not spend its time rendering it.
 
 Links and recipients come from two functions, `order_links` and `order_recipient`: a
 change of where a customer reads an order (a private link for guest orders) or of who
 receives it is made there once, for every email."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
-from types import SimpleNamespace
 
 from django.urls import reverse
 
-from notifications.rendering import RenderedEmail, absolute_url, render_email
-from notifications.services import email_queue, email_queue_rendered
+from notifications.rendering import absolute_url
+from notifications.services import email_queue
 from sales.guest_links import guest_order_paths
 from sales.models import Invoice, InvoiceStatus, Order, OrderLine, OrderStatus
 
@@ -62,47 +61,25 @@ def _order_context(order: Order, invoice, lines: Iterable[OrderLine]) -> dict:
     }
 
 
-# Stands for the invoice number while the confirmation is rendered: the number is drawn
-# last in checkout, under the year's counter lock, which every checkout queues on.
-INVOICE_NUMBER_MARK = "INV-NUMBER-TO-COME"
-
-
-@dataclass(frozen=True)
-class PendingConfirmation:
-    """An order confirmation rendered before its invoice is numbered; `queue` fills in
-    the number and writes it to the outbox (two inserts, no rendering, under the lock)."""
-
-    order: Order
-    rendered: RenderedEmail
-    due_date: date
-
-    def queue(self, *, invoice: Invoice) -> None:
-        email_queue_rendered(
-            to=order_recipient(self.order),
-            rendered=self.rendered.replace(INVOICE_NUMBER_MARK, invoice.number),
-            event="order_placed",
-            related=self.order,
-        )
-
-
-def order_confirmation_prepare(
-    order: Order, *, lines: Iterable[OrderLine], due_date: date
-) -> PendingConfirmation:
-    """The order confirmation of a checkout, rendered once the order and its lines exist
-    and before the invoice number is drawn. The invoice is issued with `due_date`."""
-    invoice = SimpleNamespace(number=INVOICE_NUMBER_MARK, total=order.total, due_date=due_date)
-    rendered = render_email(
-        "order_confirmation",
-        _order_context(order, invoice, lines),
+def send_order_confirmation(*, order_id: int) -> bool:
+    """The order confirmation (number, lines, total, shipping address, invoice, links),
+    written from the committed order by the worker (sales.tasks.order_confirmation).
+    Once per order, ever (the outbox key): False if it was written already, or if the
+    order is gone (its customer's data erased before the worker came to it)."""
+    order = Order.objects.select_related("user").filter(pk=order_id).first()
+    if order is None:
+        return False
+    invoice = order.invoices.order_by("pk").first()  # the one checkout issued with it
+    queued = email_queue(
+        to=order_recipient(order),
         subject=f"Order {order.number} confirmed",
+        template="order_confirmation",
+        context=_order_context(order, invoice, order.lines.order_by("pk")),
+        event="order_placed",
+        related=order,
+        key=f"order_placed:{order.pk}",
     )
-    return PendingConfirmation(order=order, rendered=rendered, due_date=due_date)
-
-
-def send_order_confirmation(order: Order, *, invoice: Invoice, lines: Iterable[OrderLine]) -> None:
-    """The order confirmation for an order already invoiced (number, lines, total,
-    shipping address, invoice, links)."""
-    order_confirmation_prepare(order, lines=lines, due_date=invoice.due_date).queue(invoice=invoice)
+    return queued is not None
 
 
 STATUS_EMAILS = {

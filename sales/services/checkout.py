@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Address
 from catalog.services import stock_reserve
-from sales import emails
+from petshop.core.tasks import enqueue_on_commit
 from sales.exceptions import (
     CartEmpty,
     IdempotencyKeyOrderDeleted,
@@ -37,6 +37,7 @@ from sales.pricing import quote
 from sales.services.cart import check_line_shapes
 from sales.services.invoices import invoice_create
 from sales.services.orders import check_shipping_address
+from sales.tasks import order_confirmation
 
 IDEMPOTENCY_KEY_MAX_LENGTH = CheckoutKey._meta.get_field("key").max_length
 
@@ -291,14 +292,12 @@ def _place(
     )
     if cart is not None:
         cart.lines.all().delete()
-    # The confirmation email is rendered before the invoice number is drawn...
-    confirmation = emails.order_confirmation_prepare(
-        order, lines=lines, due_date=Invoice.default_due_date(timezone.localdate())
-    )
+    # The confirmation email is written by the worker from the committed order: its task
+    # row commits with the order (and queues nothing if checkout rolls back).
+    enqueue_on_commit(order_confirmation, order.pk)
     # Last: numbering locks the year's counter row until commit, and every checkout
     # queues on it, so as little as possible comes after it.
-    invoice = invoice_create(order=order, due_date=confirmation.due_date)
-    confirmation.queue(invoice=invoice)  # ...and only written here (two inserts)
+    invoice = invoice_create(order=order)
     return PlacedOrder(
         order=order, created=True, lines=tuple(lines), history=(change,), invoices=(invoice,)
     )

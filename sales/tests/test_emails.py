@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import AdminFactory, UserFactory
 from catalog.tests.factories import ProductFactory
@@ -23,6 +24,7 @@ from sales.services import (
     order_place,
     order_set_status,
 )
+from sales.tasks import order_confirmation
 from sales.tests.factories import order_in_status, place_order
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +148,36 @@ def test_an_order_rolled_back_after_checkout_sends_nothing(buyer, kibble, delive
         place_order(user=buyer, products=[kibble])
         raise RuntimeError("the payment step failed after checkout")
 
+    assert not DBTaskResult.objects.exists()  # the confirmation's task rolled back too
     assert deliver_emails() == []
+    assert not Email.objects.exists()
+
+
+def test_checkout_queues_the_confirmation_for_the_worker_in_its_transaction(buyer, kibble):
+    order = place_order(user=buyer, products=[kibble])
+
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == order_confirmation.module_path
+    assert queued.args_kwargs["args"] == [order.pk]
+    assert not Email.objects.exists()  # written by the worker, not by the checkout
+
+
+def test_the_confirmation_is_written_once_however_often_its_task_runs(buyer, kibble):
+    order = place_order(user=buyer, products=[kibble])
+
+    assert order_confirmation.call(order.pk) is True
+    assert order_confirmation.call(order.pk) is False  # a retry, or a duplicate task
+
+    assert Email.objects.get(event="order_placed").related == order
+
+
+def test_no_confirmation_for_an_order_gone_before_the_worker_came(buyer, kibble):
+    order = place_order(user=buyer, products=[kibble])
+    order_id = order.pk
+    order.invoices.all().delete()
+    order.delete()
+
+    assert order_confirmation.call(order_id) is False
     assert not Email.objects.exists()
 
 
