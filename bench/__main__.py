@@ -50,11 +50,14 @@ def run_shop(target: config.Shop) -> dict:
                     f"errors {r['errors']} (bare view just before: {r['ceiling']:.0f}/s)"
                 )
             if mode == "on" and LIST in by_name and CHECKOUT in by_name:
-                result["mixed"] = list_while_buying(by_name[LIST], by_name[CHECKOUT])
-                mixed = result["mixed"]
+                result["mixed"] = mixed = list_while_buying(
+                    server, by_name[LIST], by_name[CHECKOUT], result["on"][CHECKOUT]["cpu_ms"]
+                )
                 log(
                     f"{target.label} first page while 4 buyers check out: {mixed['rps']:.0f}/s "
-                    f"p50 {mixed['p50']:.1f} ({mixed['orders_rps']:.0f} orders/s)"
+                    f"p50 {mixed['p50']:.1f} ({mixed['orders_rps']:.0f} orders/s, "
+                    f"{mixed['buyers_cpu_share']:.0%} of the server's CPU; "
+                    f"{mixed['read_cpu_ms']:.2f} ms per read)"
                 )
     if CHECKOUT in by_name:
         result["checkout"] = shop.verify_checkout(target, fx)
