@@ -24,8 +24,10 @@ def _sessions_as_production_stores_them(settings):
     # database (petshop/core/sessions.py); the suite runs that store on SQLite too, on
     # the in-process cache, so both runs pin the same queries. The settings keep the
     # database store for a shop without Redis (its cache is not shared between workers).
+    # On the default alias, which tests that swap CACHES for their own keep; the strict
+    # alias production gives sessions is petshop/tests/test_sessions.py's (redis_down).
     settings.SESSION_ENGINE = "petshop.core.sessions"
-    settings.SESSION_CACHE_ALIAS = "sessions" if "sessions" in settings.CACHES else "default"
+    settings.SESSION_CACHE_ALIAS = "default"
 
 
 @pytest.fixture(autouse=True)
