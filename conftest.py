@@ -19,6 +19,18 @@ def _fast_and_isolated(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_as_production_stores_them(settings):
+    # Production (REDIS_URL) reads sessions from the cache and writes them through to the
+    # database (petshop/core/sessions.py); the suite runs that store on SQLite too, on
+    # the in-process cache, so both runs pin the same queries. The settings keep the
+    # database store for a shop without Redis (its cache is not shared between workers).
+    # On the default alias, which tests that swap CACHES for their own keep; the strict
+    # alias production gives sessions is petshop/tests/test_sessions.py's (redis_down).
+    settings.SESSION_ENGINE = "petshop.core.sessions"
+    settings.SESSION_CACHE_ALIAS = "default"
+
+
+@pytest.fixture(autouse=True)
 def _content_types_as_the_database_has_them(request):
     # A test that commits for real (transaction=True, live_server) starts after an earlier
     # such test flushed the database, and a flush after a serialized rollback leaves no

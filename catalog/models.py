@@ -18,6 +18,21 @@ class SaleProblem(models.TextChoices):
     SHORT = "short", "Not enough in stock"
 
 
+def sale_problem(*, is_active: bool, stock: int, quantity: int) -> str | None:
+    """The one statement of "can `quantity` of a product be sold now": None if it can,
+    else a SaleProblem. Product.sale_problem asks it of a model; the reads that build
+    pages and documents from plain column values (no model instances) ask it directly.
+    Cart lines (CartLine.available, the cart page, the API's `available`) and checkout
+    (stock_reserve, on the locked row) all come here."""
+    if not is_active:
+        return SaleProblem.UNAVAILABLE
+    if stock <= 0:
+        return SaleProblem.OUT_OF_STOCK
+    if stock < quantity:
+        return SaleProblem.SHORT
+    return None
+
+
 class PetType(UniqueInAnyCase, models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
@@ -150,16 +165,8 @@ class Product(UniqueInAnyCase, models.Model):
         return self.stock > 0
 
     def sale_problem(self, quantity: int) -> str | None:
-        """The one statement of "can `quantity` of this product be sold now": None if it
-        can, else a SaleProblem. Cart lines (CartLine.available, the cart page, the API's
-        `available`) and checkout (stock_reserve, on the locked row) all ask this."""
-        if not self.is_active:
-            return SaleProblem.UNAVAILABLE
-        if self.stock <= 0:
-            return SaleProblem.OUT_OF_STOCK
-        if self.stock < quantity:
-            return SaleProblem.SHORT
-        return None
+        """Whether `quantity` of this product can be sold now (the module's sale_problem)."""
+        return sale_problem(is_active=self.is_active, stock=self.stock, quantity=quantity)
 
     @property
     def low_stock(self) -> bool:

@@ -148,7 +148,20 @@ else:
         }
     }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: with Redis, read from it and written through to the database
+# (petshop/core/sessions.py: Django's cached_db, safe when Redis fails), on an alias of
+# the same Redis that raises its errors so a logout is never silently half done. Without
+# Redis, the database alone: an in-process cache is not shared between processes, and a
+# session deleted by one worker must not live on in another's memory.
+if REDIS_URL and CACHE_BACKEND != "dummy":
+    CACHES["sessions"] = {
+        **CACHES["default"],
+        "OPTIONS": {**CACHES["default"]["OPTIONS"], "IGNORE_EXCEPTIONS": False},
+    }
+    SESSION_CACHE_ALIAS = "sessions"
+    SESSION_ENGINE = "petshop.core.sessions"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Background tasks: Django's Tasks API (django-tasks backport of Django 6's) ---
 # The ORM backend writes a task as a row in the same transaction as the change that

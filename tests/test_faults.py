@@ -137,18 +137,20 @@ def _dead_port() -> int:
 @pytest.fixture
 def redis_down(settings):
     """The production cache settings, pointed at a Redis that is not there."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0",
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+    default = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+    # The sessions' alias raises its errors (petshop/core/sessions.py), as in settings.
+    sessions = {**default, "OPTIONS": {**default["OPTIONS"], "IGNORE_EXCEPTIONS": False}}
+    settings.CACHES = {"default": default, "sessions": sessions}
+    settings.SESSION_CACHE_ALIAS = "sessions"
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 
 

@@ -122,3 +122,43 @@ def test_server_runs_one_worker_by_default_unless_the_workers_share_a_cache(serv
     shared = serve["server_options"]({"REDIS_URL": "redis://127.0.0.1:6379/0"})["workers"]
     assert shared == (os.cpu_count() or 1) * 2 + 1
     assert serve["server_options"]({"CACHE_BACKEND": "dummy"})["workers"] > 1
+
+
+SESSION_SETTINGS = [
+    "-c",
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "alias = s.CACHES.get(s.SESSION_CACHE_ALIAS, {}).get('OPTIONS', {}); "
+    "print(json.dumps([s.SESSION_ENGINE, s.SESSION_CACHE_ALIAS, "
+    "alias.get('IGNORE_EXCEPTIONS')]))",
+]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # Redis, shared by every worker: sessions read from it, on an alias that raises
+        # (petshop/core/sessions.py needs a failed delete to be an error, not a no-op).
+        ({"REDIS_URL": "redis://127.0.0.1:6399/0"}, ["petshop.core.sessions", "sessions", False]),
+        # An in-process cache is each worker's own, and a dummy one holds nothing.
+        ({}, ["django.contrib.sessions.backends.db", "default", None]),
+        (
+            {"REDIS_URL": "redis://127.0.0.1:6399/0", "CACHE_BACKEND": "dummy"},
+            ["django.contrib.sessions.backends.db", "default", None],
+        ),
+    ],
+    ids=["redis", "in-process cache", "cache off"],
+)
+def test_sessions_are_cached_only_in_a_cache_every_worker_shares(env, expected):
+    import json
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_BACKEND")}
+    result = subprocess.run(
+        [sys.executable, *SESSION_SETTINGS],
+        cwd=ROOT,
+        env={**environment, **env, "DJANGO_SETTINGS_MODULE": "petshop.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected

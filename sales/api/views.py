@@ -25,7 +25,8 @@ from sales.api.representations import (
     invoice_documents,
     order_document,
     order_documents,
-    own_cart_lines,
+    own_cart_document,
+    own_cart_rows,
     placed_order_document,
 )
 from sales.api.serializers import (
@@ -94,10 +95,10 @@ class CartViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: CartSerializer, **error_responses(401)})
     def retrieve(self, request):
-        lines = own_cart_lines(request.user)
-        if not lines:  # an empty cart, or the first visit, which makes it
+        rows = own_cart_rows(request.user)
+        if not rows:  # an empty cart, or the first visit, which makes it
             return self._render()
-        return Response(cart_document(lines[0].cart, lines=lines))
+        return Response(own_cart_document(rows))
 
     @extend_schema(
         request=CartReplaceSerializer,

@@ -4,6 +4,9 @@ from sales.limits import MAX_CART_PRODUCTS, MAX_LINE_QUANTITY  # noqa: F401 (re-
 from sales.models.carts import (  # noqa: F401
     Cart,
     CartLine,
+    line_available,
+    line_total,
+    line_unit_price,
 )
 from sales.models.invoices import (  # noqa: F401
     INVOICE_TRANSITIONS,

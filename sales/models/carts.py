@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from catalog.models import Product
+from catalog.models import Product, sale_problem
 from sales.limits import MAX_LINE_QUANTITY
 
 # --- Cart -----------------------------------------------------------------------------
@@ -58,18 +58,39 @@ class CartLine(models.Model):
 
     @property
     def unit_price(self) -> Decimal:
-        return self.product.price
+        return line_unit_price(self.product.price)
 
     @property
     def line_total(self) -> Decimal:
-        return self.product.price * self.quantity
+        return line_total(self.product.price, self.quantity)
 
     @property
     def problem(self) -> str | None:
         """Why this line cannot be sold as it is (a catalog SaleProblem), or None. The
-        rule itself is Product.sale_problem, the same one checkout applies."""
+        rule itself is catalog.models.sale_problem, the same one checkout applies."""
         return self.product.sale_problem(self.quantity)
 
     @property
     def available(self) -> bool:
-        return self.problem is None
+        return line_available(
+            is_active=self.product.is_active, stock=self.product.stock, quantity=self.quantity
+        )
+
+
+# A cart line's figures from plain values: the CartLine properties above and the reads
+# that build a cart from column values (sales.api.representations, the cart page) share
+# these, so the rules live here once.
+
+
+def line_unit_price(price: Decimal) -> Decimal:
+    """A cart holds no price of its own: a line costs its product's current price."""
+    return price
+
+
+def line_total(price: Decimal, quantity: int) -> Decimal:
+    return line_unit_price(price) * quantity
+
+
+def line_available(*, is_active: bool, stock: int, quantity: int) -> bool:
+    """Whether the line can be checked out as it is (the API's `available`)."""
+    return sale_problem(is_active=is_active, stock=stock, quantity=quantity) is None

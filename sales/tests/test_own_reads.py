@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from accounts.tests.factories import AdminFactory, UserFactory
+from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from returns.api.representations import return_documents
 from returns.api.serializers import ReturnSerializer
@@ -21,11 +22,12 @@ from sales.api.representations import (
     carts_with_lines,
     invoice_documents,
     order_documents,
-    own_cart_lines,
+    own_cart_document,
+    own_cart_rows,
     placed_order_document,
 )
 from sales.api.serializers import CartSerializer, InvoiceSerializer, OrderSerializer
-from sales.models import Invoice, Order, OrderStatus, ShippingMethod, TaxRate
+from sales.models import CartLine, Invoice, Order, OrderStatus, ShippingMethod, TaxRate
 from sales.services import (
     cart_add,
     cart_for_user,
@@ -142,8 +144,7 @@ def test_cart_document_renders_the_serializers_bytes(rich, client_for):
     assert {line.available for line in cart.lines.all()} == {True, False}
     expected = render(CartSerializer(carts_with_lines().get(user=rich)).data)
     assert render(cart_document(cart)) == expected
-    lines = own_cart_lines(rich)
-    assert render(cart_document(lines[0].cart, lines=lines)) == expected
+    assert render(own_cart_document(own_cart_rows(rich))) == expected
     assert client_for(rich).get("/api/v1/cart/").content == expected
 
 
@@ -166,6 +167,28 @@ def test_the_api_lists_render_the_serializers_bytes(rich, client_for, url):
     for _ in ("computed", "cached"):
         body = client.get(url).content
         assert body.endswith(b',"results":' + render(reference) + b"}")
+
+
+@pytest.mark.parametrize(
+    ("is_active", "stock", "quantity", "available"),
+    [(True, 5, 5, True), (True, 5, 6, False), (True, 0, 1, False), (False, 9, 1, False)],
+    ids=["sellable", "short", "out of stock", "withdrawn"],
+)
+def test_the_api_cart_line_says_what_the_cart_line_model_says(
+    customer, client_for, is_active, stock, quantity, available
+):
+    """The API reads plain column values; its `available`, price and total are the model
+    properties' rules (one function each), whatever the sale problem."""
+    product = ProductFactory(price=D("2.35"), stock=50)
+    cart = cart_for_user(user=customer)
+    cart_add(cart=cart, product_id=product.pk, quantity=quantity)
+    Product.objects.filter(pk=product.pk).update(is_active=is_active, stock=stock)
+    line = CartLine.objects.select_related("product").get(cart=cart)
+
+    [item] = client_for(customer).get("/api/v1/cart/").json()["items"]
+
+    assert item["available"] is line.available is available
+    assert (item["unit_price"], item["line_total"]) == ("2.35", f"{line.line_total:.2f}")
 
 
 # --- Query counts: as many for 1 row as for 20 ------------------------------------------

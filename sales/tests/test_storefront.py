@@ -195,15 +195,16 @@ def test_the_cart_page_escapes_product_names_and_a_typed_quantity(shopper, custo
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_the_cart_page_runs_three_queries_whatever_its_lines(
+def test_the_cart_page_runs_two_queries_whatever_its_lines(
     shopper, customer, count, django_assert_num_queries
 ):
-    """Session, user, and the lines with their products (the header reuses them)."""
+    """The user, and the lines with their products (the header reuses them); the
+    session comes from the cache."""
     cart = cart_for_user(user=customer)
     for product in ProductFactory.create_batch(count):
         cart_add(cart=cart, product_id=product.pk, quantity=1)
     shopper.get(CART)  # the shop's menu is read once, then cached with the catalog
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         html = shopper.get(CART).content.decode()
     assert html.count('class="qty-form"') == count
 
@@ -473,15 +474,16 @@ def test_order_page_runs_a_bounded_number_of_queries(
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_a_warm_order_page_runs_four_queries_whatever_its_lines(
+def test_a_warm_order_page_runs_three_queries_whatever_its_lines(
     shopper, customer, count, django_assert_num_queries
 ):
-    """Session, user, the order row, the header's cart count: its lines, history,
-    returns and invoice come from the per-user cache once the page was seen."""
+    """The user, the order row, the header's cart count (the session comes from the
+    cache): its lines, history, returns and invoice come from the per-user cache once
+    the page was seen."""
     order = place_order(user=customer, products=ProductFactory.create_batch(count))
     url = reverse("sales:order", args=[order.number])
     cold = shopper.get(url).content.decode()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         warm = shopper.get(url).content.decode()
     token = r'(name="csrfmiddlewaretoken" value=")[^"]+'
     assert re.sub(token, "", warm) == re.sub(token, "", cold)
