@@ -7,6 +7,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from petshop.core.sessions import SessionCacheUnavailable
 from petshop.logging import request_id_var, user_var
 
 logger = logging.getLogger("petshop.request")
@@ -60,9 +61,15 @@ def _username(request, response) -> str:
         return ""
 
 
+# What a request cannot do without: the database, and (to end a session) the cache
+# that holds the sessions' copies (petshop.core.sessions).
+UNAVAILABLE = (OperationalError, InterfaceError, SessionCacheUnavailable)
+
+
 class DatabaseUnavailableMiddleware:
-    """When the database cannot be reached, answer 503 (JSON for the API, a page for
-    people) instead of a stack trace. The next request tries again by itself."""
+    """When the database cannot be reached (or a session cannot be ended because its
+    cache did not answer), answer 503 (JSON for the API, a page for people) instead of a
+    stack trace. The next request tries again by itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,17 +77,17 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request):
         try:
             return self.get_response(request)
-        except (OperationalError, InterfaceError) as exc:
+        except UNAVAILABLE as exc:
             return self.unavailable(request, exc)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
+        if isinstance(exception, UNAVAILABLE):
             return self.unavailable(request, exception)
         return None
 
     @staticmethod
     def unavailable(request, exc):
-        logger.error("database unavailable: %s", exc)
+        logger.error("unavailable (%s): %s", type(exc).__name__, exc)
         if request.path.startswith("/api/") or request.path.startswith("/healthz"):
             response = JsonResponse(
                 {

@@ -1,6 +1,5 @@
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
 
@@ -15,10 +14,10 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Called while the uncaught exception is being handled. A database outage raised
     # outside a view (session save, a middleware) is a 503 like any other, not a 500.
-    exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        from petshop.middleware import DatabaseUnavailableMiddleware
+    from petshop.middleware import UNAVAILABLE, DatabaseUnavailableMiddleware
 
+    exc = sys.exc_info()[1]
+    if isinstance(exc, UNAVAILABLE):
         return DatabaseUnavailableMiddleware.unavailable(request, exc)
     if request.path.startswith("/api/"):
         from django.http import JsonResponse

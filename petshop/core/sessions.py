@@ -38,6 +38,11 @@ from django.core.cache import caches
 logger = logging.getLogger("petshop.sessions")
 
 
+class SessionCacheUnavailable(Exception):
+    """A session could not be ended because the cache holding its copy did not answer:
+    nothing was changed. The shop answers 503, "try again" (petshop.middleware)."""
+
+
 class SessionStore(cached_db.SessionStore):
     @staticmethod
     def shared_cache():
@@ -70,6 +75,8 @@ class SessionStore(cached_db.SessionStore):
 
     def flush(self):
         if self.session_key is not None:
-            # Raises when the cache cannot be reached: the logout fails as a whole.
-            self.shared_cache().delete(self.cache_key_prefix + self.session_key)
+            try:
+                self.shared_cache().delete(self.cache_key_prefix + self.session_key)
+            except Exception as exc:  # the logout fails as a whole: a 503, not a 500
+                raise SessionCacheUnavailable(str(exc)) from exc
         super().flush()

@@ -146,9 +146,11 @@ def test_a_logout_redis_cannot_confirm_fails_and_leaves_the_session_whole(custom
 
     response = browser.post(reverse("accounts:logout"))
 
-    # Not "logged out" while the cache might still serve the session: an error, and the
-    # session exactly as it was (the database row too), so a retry can end it.
-    assert response.status_code == 500
+    # Not "logged out" while the cache might still serve the session: "try again" (a
+    # 503, not a 500), and the session exactly as it was (the database row too), so a
+    # retry can end it.
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "back in a moment" in response.content.decode().lower()
     assert Session.objects.filter(session_key=key).exists()
     assert SESSION_KEY in browser.get(ORDERS).wsgi_request.session
 
@@ -172,3 +174,17 @@ def test_no_code_deletes_sessions_behind_the_cache():
             }:
                 offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_a_session_ended_elsewhere_is_a_503_while_redis_cannot_drop_its_copy(customer):
+    # The password was changed on another device: this session's auth hash no longer
+    # matches, and Django ends it, which needs the cache. A "try again", not a crash.
+    browser = logged_in(customer)
+    browser.raise_request_exception = False
+    customer.set_password("a-new-password-for-rex-7")
+    customer.save()
+
+    response = browser.get(ORDERS)
+
+    assert response.status_code == 503
