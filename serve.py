@@ -9,7 +9,7 @@ product, and keeps connections alive where gunicorn's sync workers close each on
 Everything that differs between machines comes from the environment (.env.example):
 
     HOST, PORT                  bind address (0.0.0.0:8000)
-    WEB_CONCURRENCY             worker processes (2 x cores + 1 with REDIS_URL; 1 without:
+    WEB_CONCURRENCY             worker processes (cores + 1 with REDIS_URL; 1 without:
                                 in-process caches are not shared between workers)
     WEB_THREADS                 Python threads per worker (1: one request at a time per
                                 worker, one database connection each, as sync workers)
@@ -62,7 +62,9 @@ def shared_cache(environ) -> bool:
 
 
 def default_workers(environ) -> int:
-    return (os.cpu_count() or 1) * 2 + 1 if shared_cache(environ) else 1
+    """cores + 1: the shop is CPU-bound (a cached read spends no time waiting), so more
+    workers than cores only make each request dearer (README, "Deploying")."""
+    return (os.cpu_count() or 1) + 1 if shared_cache(environ) else 1
 
 
 def server_options(environ) -> dict:

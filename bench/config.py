@@ -2,7 +2,7 @@
 
 BENCH_QUICK=1            1,000 products only, short rows, no EXPLAIN (make bench-quick)
 BENCH_SECONDS            seconds per row (5; quick: 2)
-BENCH_WORKERS            server workers (serve.py's default, as shipped: 2 x cores + 1)
+BENCH_WORKERS            server workers (serve.py's default, as shipped: cores + 1)
 BENCH_CONNECTIONS        wrk connections (16)
 BENCH_PG                 PostgreSQL server (postgres://postgres@127.0.0.1:5432)
 BENCH_DB_PREFIX          database names: PREFIX_1k, PREFIX_100k (petshop_bench); both are

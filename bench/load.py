@@ -109,12 +109,14 @@ def measure(
     return result
 
 
-def list_while_buying(server: Server, listing: dict, checkout: dict, order_cpu_ms: float) -> dict:
-    """The cached first page while four buyers check out without pause; with the
-    server's CPU over the reads' seconds split between the two, taking each order at
-    `order_cpu_ms` (the checkout row's CPU per order): `buyers_cpu_share` of the server's
-    CPU went to checkouts, `read_cpu_ms` per read is what is left."""
+def list_while_buying(server: Server, listing: dict, checkout: dict) -> dict:
+    """The cached first page while four buyers check out without pause, and how the
+    server's CPU over the reads' seconds split between the two: the four buyers are first
+    measured alone (CPU per order), `buyers_cpu_share` is their orders' share at that
+    cost, and `read_cpu_ms` per read is what is left (an estimate: an order may cost a
+    little more beside the reads)."""
     buyers = {**checkout, "threads": 4, "connections": 4, "tokens": checkout["tokens"][:4]}
+    alone = measure(server, buyers)
     found: dict = {}
     thread = threading.Thread(target=lambda: found.setdefault("orders", wrk(buyers, SECONDS + 2)))
     thread.start()
@@ -126,11 +128,12 @@ def list_while_buying(server: Server, listing: dict, checkout: dict, order_cpu_m
     thread.join()
     drain()
     orders_rps = found["orders"]["rps"]
-    # An estimate: the buyers' rate is over their whole run, a little longer than the reads'.
-    checkouts_ms = min(total_ms, orders_rps * SECONDS * order_cpu_ms)
+    # The buyers' rate is over their whole run, a little longer than the reads'.
+    checkouts_ms = min(total_ms, orders_rps * SECONDS * alone["cpu_ms"])
     return {
         **during,
         "orders_rps": orders_rps,
+        "order_cpu_ms": alone["cpu_ms"],
         "buyers_cpu_share": checkouts_ms / total_ms if total_ms else 0.0,
         "read_cpu_ms": (total_ms - checkouts_ms) / max(during["requests"], 1),
     }

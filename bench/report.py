@@ -67,8 +67,8 @@ def size_table(label: str, result: dict) -> list[str]:
             f"{R.WHILE_BUYING}: {mixed['rps']:,.0f} req/s, p50 {mixed['p50']:.1f} ms, p99 "
             f"{mixed['p99']:.1f} ms while the buyers placed {mixed['orders_rps']:.0f} orders/s "
             f"(alone: {on[R.LIST]['rps']:,.0f} req/s). By CPU: the checkouts took about "
-            f"{mixed['buyers_cpu_share']:.0%} of the server's CPU (their orders at the checkout "
-            f"row's {on[R.CHECKOUT]['cpu_ms']:.1f} ms each), leaving "
+            f"{mixed['buyers_cpu_share']:.0%} of the server's CPU (their orders at the "
+            f"{mixed['order_cpu_ms']:.1f} ms each the four buyers cost alone), leaving "
             f"{mixed['read_cpu_ms']:.2f} ms per read (alone: {on[R.LIST]['cpu_ms']:.2f}).",
         ]
     if check:
