@@ -18,15 +18,6 @@ class RenderedEmail:
     text: str
     html: str
 
-    def replace(self, marker: str, value: str) -> "RenderedEmail":
-        """The same email with `marker` replaced by `value` in both bodies: for a fact
-        drawn only after rendering (an invoice number, under its counter's lock)."""
-        return RenderedEmail(
-            subject=self.subject.replace(marker, value),
-            text=self.text.replace(marker, value),
-            html=self.html.replace(marker, value),
-        )
-
 
 def render_email(template: str, context: dict, *, subject: str) -> RenderedEmail:
     context = {

@@ -69,12 +69,11 @@ def send_order_confirmation(*, order_id: int) -> bool:
     order = Order.objects.select_related("user").filter(pk=order_id).first()
     if order is None:
         return False
-    invoice = order.invoices.order_by("pk").first()  # the one checkout issued with it
     queued = email_queue(
         to=order_recipient(order),
         subject=f"Order {order.number} confirmed",
         template="order_confirmation",
-        context=_order_context(order, invoice, order.lines.order_by("pk")),
+        context=_order_context(order, order.latest_invoice, order.lines.all()),
         event="order_placed",
         related=order,
         key=f"order_placed:{order.pk}",

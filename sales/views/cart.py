@@ -113,7 +113,8 @@ def cart_add_view(request):
             form.add_error("quantity", _explain_add_refusal(exc, cart, data["product"]["id"]))
         else:
             messages.success(request, f"Added {quantity} × {data['product']['name']} to your cart.")
-            return redirect(_safe_next(request) or _product_url(data["product"]))
+            product = data["product"]
+            return redirect(_safe_next(request) or product_url(product["id"], product["slug"]))
     # Refused: the product page again, with the typed quantity and why, next to the field.
     messages.error(request, " ".join(form.errors.get("quantity", ["Please check the quantity."])))
     return render(request, "catalog/product_detail.html", {**data, "form": form}, status=400)
@@ -164,10 +165,6 @@ def cart_remove_view(request):
     else:
         messages.error(request, "That product is not in your cart.")
     return redirect("sales:cart")
-
-
-def _product_url(product: dict) -> str:
-    return reverse("catalog:product", kwargs={"pk": product["id"], "slug": product["slug"]})
 
 
 def _safe_next(request) -> str:

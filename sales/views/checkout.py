@@ -75,8 +75,8 @@ def checkout(request):
             request, "This checkout form was already used. Please review and submit again."
         )
         address = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
-        fresh = _form(user, cart_summary(current_cart_lines(request)), initial=address)
-        return _render(request, fresh, cart_summary(current_cart_lines(request)), status=409)
+        summary = cart_summary(current_cart_lines(request))
+        return _render(request, _form(user, summary, initial=address), summary, status=409)
     except DomainError as exc:
         form.add_error(None, exc.detail)
         return _render(
